@@ -1,0 +1,11 @@
+"""abspose: absolute 3D human pose in camera coordinates from a single 2D pose.
+
+Subpackages: :mod:`abspose.skeletons`, :mod:`abspose.geometry`, :mod:`abspose.metrics`,
+:mod:`abspose.baselines`, :mod:`abspose.data`. Conventions: camera frame x right, y down,
+z forward; 3D in millimetres, 2D in pixels; 17 joints in Human3.6M order.
+"""
+
+from abspose._version import __version__
+from abspose.errors import AbsPoseError, DataError, ShapeError
+
+__all__ = ["AbsPoseError", "DataError", "ShapeError", "__version__"]

@@ -1,0 +1,99 @@
+"""Body-size and bone-length augmentation of H36M-17 world poses.
+
+Each CMU release fixes one body per rig, so training sees a handful of bone-length sets.
+Here every sample gets a global size factor and a per-bone factor (left and right share
+one), and the pose is rebuilt along the kinematic tree from the root, bone directions kept.
+The lower ankle keeps its height, so standing people keep their feet on the floor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from abspose._checks import check_points
+from abspose.errors import AbsPoseError
+from abspose.skeletons import H36M17
+
+__all__ = [
+    "BONE_GROUPS",
+    "BodyScaleConfig",
+    "bone_lengths_mm",
+    "random_bone_factors",
+    "scale_bones",
+]
+
+#: Bone groups scaled together: each bone is named by its child joint, sides merged.
+BONE_GROUPS: dict[str, tuple[str, ...]] = {
+    "hip_width": ("l_hip", "r_hip"),
+    "thigh": ("l_knee", "r_knee"),
+    "shin": ("l_ankle", "r_ankle"),
+    "lower_spine": ("spine",),
+    "upper_spine": ("thorax",),
+    "neck": ("nose",),
+    "head": ("head_top",),
+    "shoulder_width": ("l_shoulder", "r_shoulder"),
+    "upper_arm": ("l_elbow", "r_elbow"),
+    "forearm": ("l_wrist", "r_wrist"),
+}
+
+
+@dataclass(frozen=True)
+class BodyScaleConfig:
+    """Ranges of the body-size augmentation.
+
+    Attributes:
+        size_range: uniform range of the global size factor (1 = the rig's own body).
+        bone_log_std: standard deviation of each bone group's log length factor.
+    """
+
+    size_range: tuple[float, float] = (0.85, 1.15)
+    bone_log_std: float = 0.05
+
+    def __post_init__(self) -> None:
+        lo, hi = self.size_range
+        if not 0 < lo <= hi:
+            raise AbsPoseError(f"size_range: expected 0 < low <= high, got {self.size_range}")
+        if self.bone_log_std < 0:
+            raise AbsPoseError(f"bone_log_std: expected >= 0, got {self.bone_log_std}")
+
+
+def bone_lengths_mm(joints_mm: Any) -> dict[str, NDArray[np.float64]]:
+    """Length of every H36M-17 bone, ``{child joint: (...) lengths [mm]}``."""
+    P = check_points(joints_mm, "joints_mm", dim=3, joints=H36M17.num_joints)
+    return {
+        child: np.linalg.norm(P[..., H36M17.index(child), :] - P[..., H36M17.index(parent), :], axis=-1)
+        for parent, child in H36M17.bones
+    }
+
+
+def scale_bones(joints_world_mm: Any, factors: Any, *, up_axis: int = 1) -> NDArray[np.float64]:
+    """Rebuild ``(N, 17, 3)`` poses with each bone scaled by ``(N, 17)`` factors.
+
+    ``factors[:, j]`` scales the bone ending at joint j (the root's entry is unused). The root
+    stays in place, then the pose shifts along ``up_axis`` so the lower ankle keeps its height.
+    """
+    P = check_points(joints_world_mm, "joints_world_mm", dim=3, joints=H36M17.num_joints)
+    f = np.asarray(factors, dtype=np.float64)
+    out = P.copy()
+    for j in H36M17.topological_order:
+        parent = H36M17.parent_indices[j]
+        if parent >= 0:
+            out[..., j, :] = out[..., parent, :] + f[..., j, None] * (P[..., j, :] - P[..., parent, :])
+    ankles = H36M17.indices(["l_ankle", "r_ankle"])
+    shift = P[..., ankles, up_axis].min(-1) - out[..., ankles, up_axis].min(-1)
+    out[..., up_axis] += shift[..., None]
+    return out
+
+
+def random_bone_factors(n: int, config: BodyScaleConfig, rng: np.random.Generator) -> NDArray[np.float64]:
+    """``(n, 17)`` factors: a global size times a per-group jitter, left and right equal."""
+    size = rng.uniform(*config.size_range, size=(n, 1))
+    factors = np.repeat(size, H36M17.num_joints, axis=1)
+    for joints in BONE_GROUPS.values():
+        jitter = np.exp(rng.normal(0.0, config.bone_log_std, size=n))
+        factors[:, H36M17.indices(list(joints))] *= jitter[:, None]
+    return factors

@@ -1,0 +1,197 @@
+"""Convert the CMU motion-capture BVH releases to an H36M-17 :class:`MocapDataset`.
+
+File names carry the CMU subject and trial (``02_01.bvh``, ``002_01.bvh``); the rig is
+recognised from the joint names. Each clip is mapped to H36M-17 in millimetres, leading
+T-poses are dropped, and the clip is resampled to a common frame rate by linear
+interpolation of joint positions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from abspose.data.bvh import read_bvh
+from abspose.data.dataset import MocapDataset
+from abspose.data.rigs import Rig, detect_rig
+from abspose.errors import DataError
+from abspose.skeletons import H36M17
+
+__all__ = [
+    "ANKLE_HEIGHT_MM",
+    "Clip",
+    "convert_bvh",
+    "convert_cmu",
+    "find_bvh_files",
+    "floor_height_mm",
+    "leading_tpose_frames",
+    "resample",
+]
+
+#: Height of the ankle joint centre above the floor when standing [mm] (adult average).
+ANKLE_HEIGHT_MM = 80.0
+_NAME = re.compile(r"^(\d+)_(\d+)$")
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One converted clip.
+
+    Attributes:
+        name: ``folder/stem``, e.g. ``"daz/02_01"``.
+        subject, trial: CMU numbers from the file name.
+        rig: the rig's name.
+        joints_world_mm: ``(F, 17, 3)`` H36M-17 joints in the BVH world, y up [mm].
+        fps: frame rate of ``joints_world_mm`` [Hz].
+        dropped_frames: leading frames removed (prepended T-pose or calibration pose).
+    """
+
+    name: str
+    subject: int
+    trial: int
+    rig: str
+    joints_world_mm: NDArray[np.float64]
+    fps: float
+    dropped_frames: int
+
+
+def find_bvh_files(bvh_dir: str | Path) -> list[Path]:
+    """All ``*.bvh`` files below ``bvh_dir``, sorted."""
+    bvh_dir = Path(bvh_dir)
+    if not bvh_dir.is_dir():
+        raise DataError(
+            f"{bvh_dir}: not a directory; pass --bvh-dir pointing at the CMU BVH folder "
+            "(e.g. $ABSPOSE_DATA/cmu-bvh)"
+        )
+    files = sorted(bvh_dir.rglob("*.bvh"))
+    if not files:
+        raise DataError(f"{bvh_dir}: no .bvh files found below it")
+    return files
+
+
+def _subject_trial(path: Path) -> tuple[int, int]:
+    match = _NAME.match(path.stem)
+    if match is None:
+        raise DataError(f"{path}: expected a CMU file name SUBJECT_TRIAL.bvh (e.g. 02_01.bvh)")
+    return int(match.group(1)), int(match.group(2))
+
+
+def leading_tpose_frames(joints_mm: NDArray[np.float64], max_frames: int = 30) -> int:
+    """Number of leading frames in a T-pose (both arms straight out sideways).
+
+    A frame counts as a T-pose when both upper arms and forearms point within 25° of
+    horizontal and away from the body. Returns 0 when the clip does not start so.
+    """
+    n = 0
+    for frame in joints_mm[:max_frames]:
+        if not _is_tpose(frame):
+            break
+        n += 1
+    return n
+
+
+def _is_tpose(frame: NDArray[np.float64]) -> bool:
+    up = np.array([0.0, 1.0, 0.0])
+    for side in ("l", "r"):
+        s, e, w = (frame[H36M17.index(f"{side}_{p}")] for p in ("shoulder", "elbow", "wrist"))
+        outward = s - frame[H36M17.index("thorax")]
+        for a, b in ((s, e), (e, w)):
+            d = (b - a) / np.linalg.norm(b - a)
+            if abs(d @ up) > np.sin(np.radians(25)) or d @ outward <= 0:
+                return False
+    return True
+
+
+def floor_height_mm(joints_world_mm: NDArray[np.float64]) -> float:
+    """Floor height of a clip [mm]: 2nd percentile of the lower ankle, less the ankle height."""
+    lower_ankle = joints_world_mm[:, H36M17.indices(["l_ankle", "r_ankle"]), 1].min(-1)
+    return float(np.percentile(lower_ankle, 2) - ANKLE_HEIGHT_MM)
+
+
+def resample(joints: NDArray[np.float64], src_fps: float, dst_fps: float) -> NDArray[np.float64]:
+    """Linearly interpolate ``(F, J, 3)`` positions from ``src_fps`` to ``dst_fps``."""
+    if dst_fps <= 0 or src_fps <= 0:
+        raise DataError(f"frame rates must be > 0, got {src_fps} -> {dst_fps}")
+    if abs(src_fps - dst_fps) < 1e-6:
+        return joints
+    t_src = np.arange(joints.shape[0]) / src_fps
+    t_dst = np.arange(0.0, t_src[-1] + 1e-9, 1.0 / dst_fps)
+    i = np.clip(np.searchsorted(t_src, t_dst, side="right") - 1, 0, len(t_src) - 2 if len(t_src) > 1 else 0)
+    if len(t_src) == 1:
+        return joints[:1].copy()
+    w = ((t_dst - t_src[i]) * src_fps)[:, None, None]
+    return (1.0 - w) * joints[i] + w * joints[i + 1]
+
+
+def convert_bvh(path: str | Path, fps: float | None = None, rig: Rig | None = None) -> Clip:
+    """Convert one BVH file to an H36M-17 clip, optionally resampled to ``fps``."""
+    path = Path(path)
+    import bvhio  # local: only conversion needs it
+
+    if rig is None:
+        try:
+            header = bvhio.readAsBvh(str(path), loadKeyFrames=False)
+        except (OSError, SyntaxError, ValueError, IndexError) as exc:
+            raise DataError(f"{path}: cannot read as BVH ({exc})") from exc
+        rig = detect_rig([j.Name for j, _, _ in header.Root.layout()])
+    subject, trial = _subject_trial(path)
+    motion = read_bvh(path, rig.required_joints())
+    joints = rig.to_h36m17_mm(motion)
+    dropped = int(rig.drop_first_frame)
+    tpose = leading_tpose_frames(joints)
+    joints = joints[tpose:]
+    if joints.shape[0] == 0:
+        raise DataError(f"{path}: no frames left after dropping the leading T-pose")
+    src_fps = 1.0 / motion.frame_time_s
+    out_fps = fps if fps is not None else src_fps
+    return Clip(
+        name=f"{path.parent.name}/{path.stem}",
+        subject=subject,
+        trial=trial,
+        rig=rig.name,
+        joints_world_mm=resample(joints, src_fps, out_fps),
+        fps=out_fps,
+        dropped_frames=dropped + tpose,
+    )
+
+
+def convert_cmu(
+    bvh_dir: str | Path,
+    fps: float = 30.0,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[MocapDataset, list[Clip]]:
+    """Convert every BVH below ``bvh_dir`` into one dataset at ``fps``.
+
+    Args:
+        bvh_dir: folder searched recursively for ``SUBJECT_TRIAL.bvh`` files.
+        fps: common frame rate [Hz].
+        progress: called as ``progress(done, total, name)`` after each file.
+
+    Returns:
+        The dataset and the per-clip records (for reports).
+    """
+    files = find_bvh_files(bvh_dir)
+    clips: list[Clip] = []
+    for k, path in enumerate(files):
+        clips.append(convert_bvh(path, fps=fps))
+        if progress is not None:
+            progress(k + 1, len(files), clips[-1].name)
+    joints = np.concatenate([c.joints_world_mm for c in clips]).astype(np.float32)
+    clip_index = np.concatenate([np.full(len(c.joints_world_mm), i) for i, c in enumerate(clips)])
+    frame_index = np.concatenate([np.arange(len(c.joints_world_mm)) for c in clips])
+    dataset = MocapDataset(
+        joints_world_mm=joints,
+        clip_index=clip_index.astype(np.int32),
+        frame_index=frame_index.astype(np.int32),
+        clip_names=np.array([c.name for c in clips]),
+        clip_subjects=np.array([c.subject for c in clips], dtype=np.int32),
+        clip_rigs=np.array([c.rig for c in clips]),
+        clip_floor_y_mm=np.array([floor_height_mm(c.joints_world_mm) for c in clips], dtype=np.float32),
+        fps=float(fps),
+    )
+    return dataset, clips

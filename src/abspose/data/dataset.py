@@ -1,0 +1,141 @@
+"""The motion-capture dataset file: H36M-17 world poses in millimetres, per clip.
+
+World frame of the file: the BVH world, y up, right-handed (x to the person's left when
+they face +z at rest), millimetres. ``floor_y_mm`` per clip is the floor height used to
+place virtual cameras.
+
+Stored as ``.npz`` without pickles (string arrays are fixed-width unicode), written
+atomically (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from abspose.errors import DataError
+from abspose.skeletons import H36M17
+
+__all__ = ["MocapDataset"]
+
+_FORMAT = "abspose-mocap-v1"
+
+
+@dataclass(frozen=True)
+class MocapDataset:
+    """World poses of many clips.
+
+    Attributes:
+        joints_world_mm: ``(N, 17, 3)`` float32 H36M-17 joints, world frame y up [mm].
+        clip_index: ``(N,)`` index into the clip arrays of each frame.
+        frame_index: ``(N,)`` frame number within its clip after resampling.
+        clip_names: ``(C,)`` e.g. ``"daz/02_01"``.
+        clip_subjects: ``(C,)`` CMU subject number.
+        clip_rigs: ``(C,)`` rig name (``"daz"``, ``"iclone"``, ``"cmu_asf"``).
+        clip_floor_y_mm: ``(C,)`` floor height [mm].
+        fps: frame rate after resampling [Hz].
+    """
+
+    joints_world_mm: NDArray[np.float32]
+    clip_index: NDArray[np.int32]
+    frame_index: NDArray[np.int32]
+    clip_names: NDArray[np.str_]
+    clip_subjects: NDArray[np.int32]
+    clip_rigs: NDArray[np.str_]
+    clip_floor_y_mm: NDArray[np.float32]
+    fps: float
+
+    def __post_init__(self) -> None:
+        n = self.joints_world_mm.shape[0]
+        if self.joints_world_mm.shape[1:] != (H36M17.num_joints, 3):
+            raise DataError(f"joints_world_mm: expected (N, 17, 3), got {self.joints_world_mm.shape}")
+        if self.clip_index.shape != (n,) or self.frame_index.shape != (n,):
+            raise DataError("clip_index and frame_index: expected one entry per frame")
+        c = len(self.clip_names)
+        if not (len(self.clip_subjects) == len(self.clip_rigs) == len(self.clip_floor_y_mm) == c):
+            raise DataError("clip arrays: expected equal lengths")
+        if n and (self.clip_index.min() < 0 or self.clip_index.max() >= c):
+            raise DataError("clip_index: out of range of the clips")
+
+    def __len__(self) -> int:
+        return int(self.joints_world_mm.shape[0])
+
+    @property
+    def subjects(self) -> NDArray[np.int32]:
+        """``(N,)`` CMU subject of each frame."""
+        return self.clip_subjects[self.clip_index]
+
+    @property
+    def floor_y_mm(self) -> NDArray[np.float32]:
+        """``(N,)`` floor height of each frame's clip [mm]."""
+        return self.clip_floor_y_mm[self.clip_index]
+
+    def select_subjects(self, subjects: tuple[int, ...] | list[int]) -> MocapDataset:
+        """The frames of the given subjects (clip arrays kept whole)."""
+        keep = np.isin(self.subjects, np.asarray(subjects))
+        return MocapDataset(
+            joints_world_mm=self.joints_world_mm[keep],
+            clip_index=self.clip_index[keep],
+            frame_index=self.frame_index[keep],
+            clip_names=self.clip_names,
+            clip_subjects=self.clip_subjects,
+            clip_rigs=self.clip_rigs,
+            clip_floor_y_mm=self.clip_floor_y_mm,
+            fps=self.fps,
+        )
+
+    def save(self, path: str | Path) -> Path:
+        """Write to ``path`` (``.npz``) atomically; returns the path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp.npz")
+        os.close(fd)
+        try:
+            np.savez_compressed(
+                tmp,
+                format=np.array(_FORMAT),
+                joints_world_mm=self.joints_world_mm.astype(np.float32),
+                clip_index=self.clip_index.astype(np.int32),
+                frame_index=self.frame_index.astype(np.int32),
+                clip_names=self.clip_names.astype(str),
+                clip_subjects=self.clip_subjects.astype(np.int32),
+                clip_rigs=self.clip_rigs.astype(str),
+                clip_floor_y_mm=self.clip_floor_y_mm.astype(np.float32),
+                fps=np.array(self.fps),
+                joint_names=np.array(H36M17.joint_names),
+            )
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> MocapDataset:
+        """Read a file written by :meth:`save` (never unpickles)."""
+        path = Path(path)
+        if not path.is_file():
+            raise DataError(f"{path}: no such dataset file; make one with `abspose data cmu`")
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                if str(f["format"]) != _FORMAT:
+                    raise DataError(f"{path}: expected format {_FORMAT}, got {f['format']}")
+                if tuple(f["joint_names"].tolist()) != H36M17.joint_names:
+                    raise DataError(f"{path}: joints are not in the H36M-17 order")
+                return cls(
+                    joints_world_mm=f["joints_world_mm"],
+                    clip_index=f["clip_index"],
+                    frame_index=f["frame_index"],
+                    clip_names=f["clip_names"],
+                    clip_subjects=f["clip_subjects"],
+                    clip_rigs=f["clip_rigs"],
+                    clip_floor_y_mm=f["clip_floor_y_mm"],
+                    fps=float(f["fps"]),
+                )
+        except (OSError, KeyError, ValueError) as exc:
+            raise DataError(f"{path}: not an abspose mocap dataset ({exc})") from exc

@@ -1,0 +1,30 @@
+"""Where data lives: the shared data folder (``ABSPOSE_DATA``) and the shipped sample."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from abspose.errors import DataError
+
+__all__ = ["data_root", "sample_bvh_path"]
+
+
+def data_root(required: bool = True) -> Path | None:
+    """The shared data folder: ``$ABSPOSE_DATA``, else ``../shared/data`` from the working dir.
+
+    Raises:
+        DataError: when ``required`` and the folder does not exist.
+    """
+    root = Path(os.environ.get("ABSPOSE_DATA", "../shared/data"))
+    if root.is_dir():
+        return root
+    if required:
+        raise DataError(f"data folder {root} not found; set ABSPOSE_DATA to the folder holding cmu-bvh/")
+    return None
+
+
+def sample_bvh_path() -> Path:
+    """The shipped 2-second CMU walk excerpt (daz rig, 30 fps)."""
+    return Path(str(resources.files("abspose") / "assets" / "02_01.bvh"))

@@ -1,0 +1,158 @@
+"""Pinhole camera intrinsics, projection and back-projection.
+
+Camera frame, stated once for all of abspose: x right, y down, z forward (away from the
+camera), millimetres. Image frame: pixels, origin at the top-left pixel's corner, x right,
+y down. No lens distortion.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from abspose._checks import as_float_array, check_points
+from abspose.errors import AbsPoseError, ShapeError
+
+__all__ = ["Intrinsics", "backproject", "project"]
+
+
+@dataclass(frozen=True)
+class Intrinsics:
+    """Pinhole intrinsics of one camera.
+
+    Attributes:
+        fx, fy: focal lengths [px], > 0.
+        cx, cy: principal point [px].
+        width, height: image size [px], or None when unknown.
+    """
+
+    fx: float
+    fy: float
+    cx: float
+    cy: float
+    width: int | None = None
+    height: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("fx", "fy"):
+            v = getattr(self, name)
+            if not (math.isfinite(v) and v > 0):
+                raise AbsPoseError(f"Intrinsics.{name}: expected a finite focal length > 0 px, got {v}")
+        for name in ("cx", "cy"):
+            if not math.isfinite(getattr(self, name)):
+                raise AbsPoseError(
+                    f"Intrinsics.{name}: expected a finite principal point, got {getattr(self, name)}"
+                )
+        for name in ("width", "height"):
+            v = getattr(self, name)
+            if v is not None and not (isinstance(v, int | np.integer) and v > 0):
+                raise AbsPoseError(f"Intrinsics.{name}: expected a positive integer image size, got {v!r}")
+
+    @classmethod
+    def from_focal(
+        cls,
+        focal_px: float,
+        width: int,
+        height: int,
+        principal_px: tuple[float, float] | None = None,
+    ) -> Intrinsics:
+        """Square pixels with focal ``focal_px``; principal point at the image centre by default."""
+        cx, cy = principal_px if principal_px is not None else (width / 2.0, height / 2.0)
+        return cls(float(focal_px), float(focal_px), float(cx), float(cy), int(width), int(height))
+
+    @classmethod
+    def from_fov(cls, fov_deg: float, width: int, height: int) -> Intrinsics:
+        """Square pixels from the horizontal field of view in degrees (0 < fov < 180)."""
+        if not 0 < fov_deg < 180:
+            raise AbsPoseError(
+                f"fov_deg: expected a horizontal field of view in (0, 180) degrees, got {fov_deg}"
+            )
+        focal = (width / 2.0) / math.tan(math.radians(fov_deg) / 2.0)
+        return cls.from_focal(focal, width, height)
+
+    @classmethod
+    def from_matrix(cls, K: Any, width: int | None = None, height: int | None = None) -> Intrinsics:
+        """From a 3x3 calibration matrix ``[[fx, s, cx], [0, fy, cy], [0, 0, 1]]`` (skew must be 0)."""
+        K = as_float_array(K, "K")
+        if K.shape != (3, 3):
+            raise ShapeError(f"K: expected a 3x3 matrix, got shape {K.shape}")
+        if abs(K[0, 1]) > 1e-9 or abs(K[1, 0]) > 1e-9 or not np.allclose(K[2], (0, 0, 1)):
+            raise AbsPoseError(f"K: expected [[fx, 0, cx], [0, fy, cy], [0, 0, 1]], got {K.tolist()}")
+        return cls(float(K[0, 0]), float(K[1, 1]), float(K[0, 2]), float(K[1, 2]), width, height)
+
+    @property
+    def matrix(self) -> NDArray[np.float64]:
+        """The 3x3 calibration matrix K."""
+        return np.array([[self.fx, 0.0, self.cx], [0.0, self.fy, self.cy], [0.0, 0.0, 1.0]])
+
+    @property
+    def principal_px(self) -> NDArray[np.float64]:
+        """(2,) principal point [px]."""
+        return np.array([self.cx, self.cy])
+
+    @property
+    def focal_px(self) -> NDArray[np.float64]:
+        """(2,) focal lengths (fx, fy) [px]."""
+        return np.array([self.fx, self.fy])
+
+    def scaled(self, factor: float) -> Intrinsics:
+        """Intrinsics of the same camera with the image resized by ``factor``."""
+        if not factor > 0:
+            raise AbsPoseError(f"factor: expected > 0, got {factor}")
+        size = {}
+        if self.width is not None and self.height is not None:
+            size = {"width": round(self.width * factor), "height": round(self.height * factor)}
+        return replace(
+            self,
+            fx=self.fx * factor,
+            fy=self.fy * factor,
+            cx=self.cx * factor,
+            cy=self.cy * factor,
+            **size,
+        )
+
+
+def project(points_cam_mm: Any, intrinsics: Intrinsics) -> NDArray[np.float64]:
+    """Project camera-frame points to pixels.
+
+    Args:
+        points_cam_mm: ``(..., 3)`` camera coords [mm], z > 0.
+        intrinsics: the camera.
+
+    Returns:
+        ``(..., 2)`` pixel coordinates.
+    """
+    P = check_points(points_cam_mm, "points_cam_mm", dim=3, min_ndim=1)
+    z = P[..., 2]
+    if (z <= 0).any():
+        raise AbsPoseError(
+            f"points_cam_mm: expected all points in front of the camera (z > 0), got min z = {z.min():.3g} mm"
+        )
+    u = intrinsics.fx * P[..., 0] / z + intrinsics.cx
+    v = intrinsics.fy * P[..., 1] / z + intrinsics.cy
+    return np.stack([u, v], axis=-1)
+
+
+def backproject(points_px: Any, depth_mm: Any, intrinsics: Intrinsics) -> NDArray[np.float64]:
+    """Back-project pixels at given depths to camera-frame points.
+
+    Args:
+        points_px: ``(..., 2)`` pixel coordinates.
+        depth_mm: ``(...)`` depth z [mm] per point (broadcastable), > 0.
+        intrinsics: the camera.
+
+    Returns:
+        ``(..., 3)`` camera coords [mm].
+    """
+    p = check_points(points_px, "points_px", dim=2, min_ndim=1)
+    z = as_float_array(depth_mm, "depth_mm")
+    if not np.isfinite(z).all() or (z <= 0).any():
+        raise AbsPoseError("depth_mm: expected finite depths > 0 mm")
+    z = np.broadcast_to(z, p.shape[:-1])
+    x = (p[..., 0] - intrinsics.cx) / intrinsics.fx * z
+    y = (p[..., 1] - intrinsics.cy) / intrinsics.fy * z
+    return np.stack([x, y, z], axis=-1)

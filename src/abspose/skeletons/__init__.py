@@ -1,0 +1,29 @@
+"""Joint layouts addressed by name, and conversion of input layouts to Human3.6M-17.
+
+The canonical layout is :data:`H36M17` (root ``pelvis``); every abspose array of 17 joints
+is in its order. Inputs in :data:`COCO17`, :data:`BODY25` or :data:`MEDIAPIPE33` are
+converted with :func:`convert_to_h36m17`.
+"""
+
+from abspose.skeletons._skeleton import Skeleton
+from abspose.skeletons.convert import (
+    LAYOUTS,
+    ConvertedKeypoints,
+    conversion_matrix,
+    convert_to_h36m17,
+    get_layout,
+)
+from abspose.skeletons.layouts import BODY25, COCO17, H36M17, MEDIAPIPE33
+
+__all__ = [
+    "BODY25",
+    "COCO17",
+    "H36M17",
+    "LAYOUTS",
+    "MEDIAPIPE33",
+    "ConvertedKeypoints",
+    "Skeleton",
+    "conversion_matrix",
+    "convert_to_h36m17",
+    "get_layout",
+]

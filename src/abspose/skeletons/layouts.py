@@ -1,0 +1,84 @@
+"""The joint layouts abspose knows: the canonical Human3.6M 17 and the common input layouts.
+
+>>> H36M17.num_joints, H36M17.root
+(17, 'pelvis')
+>>> H36M17.joint_names[H36M17.flip_permutation[H36M17.index("l_wrist")]]
+'r_wrist'
+"""
+
+from __future__ import annotations
+
+from abspose.skeletons._skeleton import Skeleton
+
+__all__ = ["BODY25", "COCO17", "H36M17", "MEDIAPIPE33"]
+
+#: Human3.6M 17-joint layout in VideoPose3D / MMPose order (the order every abspose array uses).
+#: ``nose`` is Human3.6M's "Neck/Nose" joint; ``head_top`` its "Head" joint.
+H36M17 = Skeleton(
+    name="h36m17",
+    joint_names=(
+        "pelvis", "r_hip", "r_knee", "r_ankle", "l_hip", "l_knee", "l_ankle",
+        "spine", "thorax", "nose", "head_top",
+        "l_shoulder", "l_elbow", "l_wrist", "r_shoulder", "r_elbow", "r_wrist",
+    ),
+    parents=(
+        None, "pelvis", "r_hip", "r_knee", "pelvis", "l_hip", "l_knee",
+        "pelvis", "spine", "thorax", "nose",
+        "thorax", "l_shoulder", "l_elbow", "thorax", "r_shoulder", "r_elbow",
+    ),
+    root="pelvis",
+)  # fmt: skip
+
+#: COCO-17 keypoints (COCO, MMPose, Detectron2, YOLO pose).
+COCO17 = Skeleton(
+    name="coco17",
+    joint_names=(
+        "nose", "l_eye", "r_eye", "l_ear", "r_ear",
+        "l_shoulder", "r_shoulder", "l_elbow", "r_elbow", "l_wrist", "r_wrist",
+        "l_hip", "r_hip", "l_knee", "r_knee", "l_ankle", "r_ankle",
+    ),
+    parents=(
+        None, "nose", "nose", "l_eye", "r_eye",
+        None, None, "l_shoulder", "r_shoulder", "l_elbow", "r_elbow",
+        "l_shoulder", "r_shoulder", "l_hip", "r_hip", "l_knee", "r_knee",
+    ),
+)  # fmt: skip
+
+#: OpenPose BODY_25 keypoints (``neck`` is mid-shoulders, ``mid_hip`` mid-hips).
+BODY25 = Skeleton(
+    name="body25",
+    joint_names=(
+        "nose", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l_elbow", "l_wrist",
+        "mid_hip", "r_hip", "r_knee", "r_ankle", "l_hip", "l_knee", "l_ankle",
+        "r_eye", "l_eye", "r_ear", "l_ear",
+        "l_big_toe", "l_small_toe", "l_heel", "r_big_toe", "r_small_toe", "r_heel",
+    ),
+    parents=(
+        "neck", "mid_hip", "neck", "r_shoulder", "r_elbow", "neck", "l_shoulder", "l_elbow",
+        None, "mid_hip", "r_hip", "r_knee", "mid_hip", "l_hip", "l_knee",
+        "nose", "nose", "r_eye", "l_eye",
+        "l_ankle", "l_ankle", "l_ankle", "r_ankle", "r_ankle", "r_ankle",
+    ),
+    root="mid_hip",
+)  # fmt: skip
+
+#: MediaPipe / BlazePose 33 pose landmarks.
+MEDIAPIPE33 = Skeleton(
+    name="mediapipe33",
+    joint_names=(
+        "nose", "l_eye_inner", "l_eye", "l_eye_outer", "r_eye_inner", "r_eye", "r_eye_outer",
+        "l_ear", "r_ear", "l_mouth", "r_mouth",
+        "l_shoulder", "r_shoulder", "l_elbow", "r_elbow", "l_wrist", "r_wrist",
+        "l_pinky", "r_pinky", "l_index", "r_index", "l_thumb", "r_thumb",
+        "l_hip", "r_hip", "l_knee", "r_knee", "l_ankle", "r_ankle",
+        "l_heel", "r_heel", "l_foot_index", "r_foot_index",
+    ),
+    parents=(
+        None, "nose", "l_eye_inner", "l_eye", "nose", "r_eye_inner", "r_eye",
+        "l_eye_outer", "r_eye_outer", "nose", "nose",
+        None, None, "l_shoulder", "r_shoulder", "l_elbow", "r_elbow",
+        "l_wrist", "r_wrist", "l_wrist", "r_wrist", "l_wrist", "r_wrist",
+        "l_shoulder", "r_shoulder", "l_hip", "r_hip", "l_knee", "r_knee",
+        "l_ankle", "r_ankle", "l_ankle", "r_ankle",
+    ),
+)  # fmt: skip

@@ -1,0 +1,91 @@
+"""Matplotlib drawings of H36M-17 poses: 3D skeletons and 2D keypoints in an image frame.
+
+Left side in blue, right side in red, the midline in black, so a mirrored mapping shows at a
+glance. Functions draw on given axes or write a PNG; nothing opens a window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from abspose._checks import check_points
+from abspose.skeletons import H36M17, Skeleton
+
+__all__ = ["draw_pose_2d", "draw_pose_3d", "save_pose_grid"]
+
+
+def _bone_color(child: str) -> str:
+    return "tab:blue" if child.startswith("l_") else "tab:red" if child.startswith("r_") else "black"
+
+
+def draw_pose_3d(
+    ax: Any, joints_mm: NDArray[np.float64], skeleton: Skeleton = H36M17, *, y_up: bool = True
+) -> None:
+    """Draw one ``(J, 3)`` pose on a 3D axes; ``y_up`` for world poses, False for camera frames."""
+    for parent, child in skeleton.bones:
+        a, b = joints_mm[skeleton.index(parent)], joints_mm[skeleton.index(child)]
+        xs, ys, zs = zip(a, b, strict=True)
+        if y_up:  # matplotlib's vertical axis is z: show world y as height, z as depth
+            ax.plot(xs, zs, ys, color=_bone_color(child), lw=2)
+        else:  # camera frame: x right, z forward as depth, -y as height
+            ax.plot(xs, zs, [-y for y in ys], color=_bone_color(child), lw=2)
+    pts = joints_mm if y_up else joints_mm * np.array([1.0, -1.0, 1.0])
+    centre = pts.mean(0)
+    half = max(np.ptp(pts, axis=0).max() / 2.0, 1.0)
+    ax.set_xlim(centre[0] - half, centre[0] + half)
+    ax.set_ylim(centre[2] - half, centre[2] + half)
+    ax.set_zlim(centre[1] - half, centre[1] + half)
+    ax.set_xlabel("x [mm]")
+    ax.set_ylabel("z [mm]")
+    ax.set_zlabel("y [mm]" if y_up else "-y [mm]")
+
+
+def draw_pose_2d(
+    ax: Any,
+    keypoints_px: NDArray[np.float64],
+    skeleton: Skeleton = H36M17,
+    image_size: Sequence[int] | None = None,
+) -> None:
+    """Draw one ``(J, 2)`` pose in image coordinates (y down), with the image frame if known."""
+    for parent, child in skeleton.bones:
+        a, b = keypoints_px[skeleton.index(parent)], keypoints_px[skeleton.index(child)]
+        ax.plot([a[0], b[0]], [a[1], b[1]], color=_bone_color(child), lw=2)
+    if image_size is not None:
+        w, h = image_size
+        ax.plot([0, w, w, 0, 0], [0, 0, h, h, 0], color="gray", lw=1)
+        ax.set_xlim(0, w)
+        ax.set_ylim(h, 0)
+    else:
+        ax.invert_yaxis()
+    ax.set_aspect("equal")
+
+
+def save_pose_grid(
+    poses_mm: Any, titles: Sequence[str], path: str | Path, skeleton: Skeleton = H36M17
+) -> Path:
+    """Write a PNG of K ``(K, J, 3)`` world poses (y up) side by side."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    poses = check_points(poses_mm, "poses_mm", dim=3, joints=skeleton.num_joints, min_ndim=3)
+    k = poses.shape[0]
+    fig = plt.figure(figsize=(4 * k, 4.5))
+    for i in range(k):
+        ax = fig.add_subplot(1, k, i + 1, projection="3d")
+        draw_pose_3d(ax, poses[i], skeleton)
+        ax.set_title(titles[i] if i < len(titles) else "", fontsize=9)
+        ax.view_init(elev=10, azim=-60)
+    fig.suptitle("H36M-17 joints (left blue, right red)")
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
