@@ -19,7 +19,7 @@ from abspose.errors import AbsPoseError
 app = typer.Typer(help="Absolute 3D human pose in camera coordinates.", no_args_is_help=True)
 data_app = typer.Typer(help="Training data: convert motion capture, inspect datasets.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 _state = {"debug": False}
 
 
@@ -185,5 +185,5 @@ def main() -> None:
     except AbsPoseError as exc:
         if _state["debug"]:
             raise
-        Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+        Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         sys.exit(2)

@@ -29,6 +29,7 @@ __all__ = [
     "convert_cmu",
     "find_bvh_files",
     "floor_height_mm",
+    "header_fps",
     "leading_tpose_frames",
     "resample",
 ]
@@ -81,14 +82,14 @@ def _subject_trial(path: Path) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def leading_tpose_frames(joints_mm: NDArray[np.float64], max_frames: int = 30) -> int:
+def leading_tpose_frames(joints_mm: NDArray[np.float64]) -> int:
     """Number of leading frames in a T-pose (both arms straight out sideways).
 
     A frame counts as a T-pose when both upper arms and forearms point within 25° of
     horizontal and away from the body. Returns 0 when the clip does not start so.
     """
     n = 0
-    for frame in joints_mm[:max_frames]:
+    for frame in joints_mm:
         if not _is_tpose(frame):
             break
         n += 1
@@ -113,18 +114,26 @@ def floor_height_mm(joints_world_mm: NDArray[np.float64]) -> float:
     return float(np.percentile(lower_ankle, 2) - ANKLE_HEIGHT_MM)
 
 
+def header_fps(frame_time_s: float) -> float:
+    """Frame rate from a BVH header's rounded frame time, snapped to a whole number of Hz
+    when within 0.1% of one (``0.016667`` s means 60 Hz, not 59.9988 Hz)."""
+    if not frame_time_s > 0:
+        raise DataError(f"BVH frame time must be > 0 s, got {frame_time_s}")
+    fps = 1.0 / frame_time_s
+    return float(round(fps)) if abs(fps - round(fps)) < 1e-3 * fps else fps
+
+
 def resample(joints: NDArray[np.float64], src_fps: float, dst_fps: float) -> NDArray[np.float64]:
     """Linearly interpolate ``(F, J, 3)`` positions from ``src_fps`` to ``dst_fps``."""
     if dst_fps <= 0 or src_fps <= 0:
         raise DataError(f"frame rates must be > 0, got {src_fps} -> {dst_fps}")
-    if abs(src_fps - dst_fps) < 1e-6:
-        return joints
-    t_src = np.arange(joints.shape[0]) / src_fps
-    t_dst = np.arange(0.0, t_src[-1] + 1e-9, 1.0 / dst_fps)
-    i = np.clip(np.searchsorted(t_src, t_dst, side="right") - 1, 0, len(t_src) - 2 if len(t_src) > 1 else 0)
-    if len(t_src) == 1:
-        return joints[:1].copy()
-    w = ((t_dst - t_src[i]) * src_fps)[:, None, None]
+    n_src = joints.shape[0]
+    if abs(src_fps - dst_fps) < 1e-6 or n_src == 1:
+        return joints.copy()
+    position = np.arange(int(np.floor((n_src - 1) * dst_fps / src_fps + 1e-9)) + 1) * (src_fps / dst_fps)
+    i = np.minimum(np.floor(position + 1e-9).astype(np.int64), n_src - 2)  # (F_dst,) left source frame
+    w = np.clip(position - i, 0.0, 1.0)
+    w = np.where(w < 1e-9, 0.0, w)[:, None, None]
     return (1.0 - w) * joints[i] + w * joints[i + 1]
 
 
@@ -147,7 +156,7 @@ def convert_bvh(path: str | Path, fps: float | None = None, rig: Rig | None = No
     joints = joints[tpose:]
     if joints.shape[0] == 0:
         raise DataError(f"{path}: no frames left after dropping the leading T-pose")
-    src_fps = 1.0 / motion.frame_time_s
+    src_fps = header_fps(motion.frame_time_s)
     out_fps = fps if fps is not None else src_fps
     return Clip(
         name=f"{path.parent.name}/{path.stem}",

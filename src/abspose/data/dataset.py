@@ -122,7 +122,10 @@ class MocapDataset:
         if not path.is_file():
             raise DataError(f"{path}: no such dataset file; make one with `abspose data cmu`")
         try:
-            with np.load(path, allow_pickle=False) as f:
+            loaded = np.load(path, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                raise DataError(f"{path}: not an abspose mocap dataset (expected an .npz archive)")
+            with loaded as f:
                 if str(f["format"]) != _FORMAT:
                     raise DataError(f"{path}: expected format {_FORMAT}, got {f['format']}")
                 if tuple(f["joint_names"].tolist()) != H36M17.joint_names:
@@ -137,5 +140,7 @@ class MocapDataset:
                     clip_floor_y_mm=f["clip_floor_y_mm"],
                     fps=float(f["fps"]),
                 )
+        except DataError:
+            raise
         except (OSError, KeyError, ValueError) as exc:
             raise DataError(f"{path}: not an abspose mocap dataset ({exc})") from exc

@@ -1,0 +1,47 @@
+"""Shared fixtures. Tests that need ../shared/data skip with a message when it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import settings
+
+settings.register_profile("default", max_examples=60, deadline=None)
+settings.register_profile("slow", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def _data_root() -> Path:
+    return Path(os.environ.get("ABSPOSE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def data_root() -> Path:
+    """The shared data folder; skips the test when it is absent."""
+    root = _data_root()
+    if not (root / "cmu-bvh").is_dir():
+        pytest.skip(f"shared data not found at {root} (set ABSPOSE_DATA to the folder holding cmu-bvh/)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def cmu_dataset(data_root: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The whole CMU conversion at 30 fps (about 30 s), shared by the session."""
+    from abspose.data import convert_cmu
+
+    dataset, clips = convert_cmu(data_root / "cmu-bvh", fps=30.0)
+    return dataset, clips
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
+
+
+def random_pose_cam_mm(rng: np.random.Generator, n: int = 1) -> np.ndarray:
+    """(n, 17, 3) random poses in front of a camera: a 2 m body blob at 2-10 m depth."""
+    root = np.stack([rng.uniform(-1500, 1500, n), rng.uniform(-800, 800, n), rng.uniform(2000, 10000, n)], -1)
+    return root[:, None, :] + rng.normal(0.0, 400.0, size=(n, 17, 3))

@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from abspose import AbsPoseError, ShapeError
+from abspose.skeletons import (
+    BODY25,
+    COCO17,
+    H36M17,
+    LAYOUTS,
+    MEDIAPIPE33,
+    conversion_matrix,
+    convert_to_h36m17,
+)
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_conversion_rows_sum_to_one(layout):
+    # Affine combinations: converting commutes with translating the keypoints.
+    assert np.allclose(conversion_matrix(layout).sum(1), 1.0)
+
+
+def test_h36m_identity(rng):
+    x = rng.normal(size=(3, 17, 2))
+    assert np.array_equal(convert_to_h36m17(x, "h36m17").keypoints, x)
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["coco17", "body25", "mediapipe33"]))
+def test_conversion_is_translation_equivariant(seed, layout):
+    rng = np.random.default_rng(seed)
+    src = rng.normal(size=(LAYOUTS[layout].num_joints, 2)) * 100
+    shift = rng.normal(size=2) * 500
+    a = convert_to_h36m17(src + shift, layout).keypoints
+    b = convert_to_h36m17(src, layout).keypoints + shift
+    assert np.allclose(a, b)
+
+
+def test_coco_mapping_by_name(rng):
+    coco = rng.normal(size=(17, 2))
+    h = convert_to_h36m17(coco, "coco17").keypoints
+    c = COCO17.index
+    assert np.allclose(h[H36M17.index("l_wrist")], coco[c("l_wrist")])
+    assert np.allclose(h[H36M17.index("pelvis")], (coco[c("l_hip")] + coco[c("r_hip")]) / 2)
+    thorax = (coco[c("l_shoulder")] + coco[c("r_shoulder")]) / 2
+    assert np.allclose(h[H36M17.index("thorax")], thorax)
+    assert np.allclose(h[H36M17.index("spine")], (h[H36M17.index("pelvis")] + thorax) / 2)
+    ears = (coco[c("l_ear")] + coco[c("r_ear")]) / 2
+    assert np.allclose(h[H36M17.index("head_top")], ears + 0.5 * (ears - thorax))
+
+
+def test_body25_uses_its_neck_and_mid_hip(rng):
+    src = rng.normal(size=(25, 2))
+    h = convert_to_h36m17(src, "body25").keypoints
+    assert np.allclose(h[H36M17.index("thorax")], src[BODY25.index("neck")])
+    assert np.allclose(h[H36M17.index("pelvis")], src[BODY25.index("mid_hip")])
+
+
+def test_mediapipe_and_confidence_is_min_of_sources(rng):
+    src = rng.normal(size=(2, 33, 2))
+    conf = rng.uniform(size=(2, 33))
+    out = convert_to_h36m17(src, "mediapipe33", conf)
+    m = MEDIAPIPE33.index
+    assert out.confidences is not None and out.confidences.shape == (2, 17)
+    assert np.allclose(
+        out.confidences[:, H36M17.index("pelvis")], np.minimum(conf[:, m("l_hip")], conf[:, m("r_hip")])
+    )
+    assert np.allclose(out.confidences[:, H36M17.index("r_knee")], conf[:, m("r_knee")])
+
+
+def test_bad_inputs():
+    with pytest.raises(AbsPoseError, match="unknown layout"):
+        convert_to_h36m17(np.zeros((17, 2)), "openpose18")
+    with pytest.raises(ShapeError, match="25"):
+        convert_to_h36m17(np.zeros((17, 2)), "body25")
+    with pytest.raises(ShapeError, match="confidences"):
+        convert_to_h36m17(np.zeros((17, 2)), "coco17", np.ones(16))

@@ -1,0 +1,39 @@
+"""Public names may be added, never silently removed."""
+
+import importlib
+
+import pytest
+
+import abspose
+
+PUBLIC = {
+    "abspose": ["AbsPoseError", "DataError", "ShapeError", "__version__"],
+    "abspose.skeletons": [
+        "H36M17", "COCO17", "BODY25", "MEDIAPIPE33", "Skeleton", "convert_to_h36m17", "get_layout",
+    ],
+    "abspose.geometry": [
+        "Intrinsics", "project", "backproject", "shift_principal_point", "pose_location", "pose_scale",
+        "normalize_keypoints", "canonical_depth", "root_xy_from_canonical", "root_depth_from_canonical",
+        "root_from_canonical", "flip_keypoints_px", "flip_joints_cam",
+    ],
+    "abspose.metrics": ["mpjpe", "pa_mpjpe", "mrpe", "pck3d", "auc", "PoseErrorAccumulator"],
+    "abspose.baselines": ["mehta_root"],
+    "abspose.data": [
+        "convert_cmu", "convert_bvh", "read_bvh", "MocapDataset", "sample_cameras", "VirtualCameraConfig",
+        "scale_bones", "BodyScaleConfig", "SPLITS",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module", list(PUBLIC))
+def test_public_names_exist_and_are_exported(module):
+    mod = importlib.import_module(module)
+    for name in PUBLIC[module]:
+        assert name in mod.__all__, name
+        assert hasattr(mod, name), name
+    for name in mod.__all__:
+        assert hasattr(mod, name), f"{module}.__all__ lists missing {name}"
+
+
+def test_version_string():
+    assert abspose.__version__.count(".") == 2
