@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import typer
@@ -15,6 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from abspose.errors import AbsPoseError
+
+if TYPE_CHECKING:
+    from abspose.data import CameraSamples, MocapDataset
 
 app = typer.Typer(help="Absolute 3D human pose in camera coordinates.", no_args_is_help=True)
 data_app = typer.Typer(help="Training data: convert motion capture, inspect datasets.", no_args_is_help=True)
@@ -74,11 +77,39 @@ def data_stats(
     _print_summary(MocapDataset.load(dataset_file))
 
 
-def _print_summary(dataset: object) -> None:
-    from abspose.data import SPLITS, MocapDataset
+@data_app.command("views")
+def data_views(
+    dataset_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A dataset .npz.")],
+    plot: Annotated[Path, typer.Option(help="PNG to write.")] = Path("views.png"),
+    split: Annotated[str, typer.Option(help="train, val or test.")] = "train",
+    count: Annotated[int, typer.Option(min=1, max=24, help="How many samples to draw.")] = 6,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Draw training samples (body-size augmentation + virtual camera) and plot their images."""
+    from abspose.data import MocapDataset, sample_views, split_subjects
+
+    dataset = MocapDataset.load(dataset_file).select_subjects(split_subjects(split))
+    if len(dataset) == 0:
+        raise AbsPoseError(f"{dataset_file}: the {split} split has no frames")
+    rng = np.random.default_rng(seed)
+    picks = rng.choice(len(dataset), size=min(count, len(dataset)), replace=False)
+    views = sample_views(dataset.joints_world_mm[picks], dataset.floor_y_mm[picks], rng)
+    _save_views(views, plot)
+    statures = views.stature_mm if views.stature_mm is not None else np.full(len(picks), np.nan)
+    for k in range(len(picks)):
+        width, height = views.image_size_px[k]
+        console.print(
+            f"{dataset.clip_names[dataset.clip_index[picks[k]]]}: f = {views.focal_px[k]:.0f} px, "
+            f"{width}x{height}, pelvis at {views.joints_cam_mm[k, 0, 2] / 1000:.2f} m depth, "
+            f"stature {statures[k] / 1000:.2f} m"
+        )
+    console.print(f"wrote {plot}")
+
+
+def _print_summary(dataset: MocapDataset) -> None:
+    from abspose.data import SPLITS
     from abspose.data.stats import bone_stats_by_rig
 
-    assert isinstance(dataset, MocapDataset)
     table = Table(title="split (by CMU subject)")
     for col in ("split", "subjects", "frames"):
         table.add_column(col)
@@ -100,11 +131,9 @@ def _print_summary(dataset: object) -> None:
     console.print(bones)
 
 
-def _plot_rigs(dataset: object, path: Path) -> None:
-    from abspose.data import MocapDataset
+def _plot_rigs(dataset: MocapDataset, path: Path) -> None:
     from abspose.viz import save_pose_grid
 
-    assert isinstance(dataset, MocapDataset)
     rigs = dataset.clip_rigs[dataset.clip_index]
     picks = [
         int(np.flatnonzero(rigs == rig)[len(np.flatnonzero(rigs == rig)) // 3]) for rig in sorted(set(rigs))
@@ -142,40 +171,48 @@ def demo(
     cx, cy = (float(v) for v in views.principal_px[k])
     K = Intrinsics.from_focal(float(views.focal_px[k]), width, height, principal_px=(cx, cy))
     root_cam = views.joints_cam_mm[k, H36M17.root_index]
-    assert np.allclose(project(views.joints_cam_mm[k], K), views.keypoints_px[k])
+    reprojection_px = np.abs(project(views.joints_cam_mm[k], K) - views.keypoints_px[k]).max()
     console.print(
         f"frame {k} through a virtual camera (f = {K.fx:.0f} px, {K.width}x{K.height}): pelvis at "
         f"x = {root_cam[0] / 1000:+.2f} m, y = {root_cam[1] / 1000:+.2f} m, z = {root_cam[2] / 1000:.2f} m "
         f"({np.linalg.norm(root_cam) / 1000:.2f} m from the camera), "
-        f"image point ({views.keypoints_px[k, 0, 0]:.0f}, {views.keypoints_px[k, 0, 1]:.0f}) px"
+        f"image point ({views.keypoints_px[k, 0, 0]:.0f}, {views.keypoints_px[k, 0, 1]:.0f}) px; "
+        f"reprojection through Intrinsics agrees to {reprojection_px:.1e} px"
     )
     picks = [0, k, len(joints) - 1]
     path = save_pose_grid(joints[picks], [f"{clip.name} frame {i}" for i in picks], out_dir / "sample_3d.png")
-    _save_view(views, k, out_dir / "sample_view.png")
+    _save_views(_take(views, [0, k, len(joints) - 1]), out_dir / "sample_view.png")
     console.print(f"wrote {path} and {out_dir / 'sample_view.png'}")
 
 
-def _save_view(views: object, k: int, path: Path) -> None:
+def _save_views(views: CameraSamples, path: Path) -> None:
+    """One panel per sample: the 2D pose in its image frame."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from abspose.data import CameraSamples
-    from abspose.viz import draw_pose_2d, draw_pose_3d
+    from abspose.viz import draw_pose_2d
 
-    assert isinstance(views, CameraSamples)
-    fig = plt.figure(figsize=(9, 4.5))
-    ax = fig.add_subplot(1, 2, 1)
-    draw_pose_2d(ax, views.keypoints_px[k], image_size=views.image_size_px[k].tolist())
-    ax.set_title(f"image, f = {views.focal_px[k]:.0f} px")
-    ax3 = fig.add_subplot(1, 2, 2, projection="3d")
-    draw_pose_3d(ax3, views.joints_cam_mm[k], y_up=False)
-    ax3.set_title("camera frame [mm]")
+    n = len(views.focal_px)
+    fig, axes = plt.subplots(1, n, figsize=(3 * n, 3.5), squeeze=False)
+    for k, ax in enumerate(axes[0]):
+        draw_pose_2d(ax, views.keypoints_px[k], image_size=views.image_size_px[k].tolist())
+        depth = views.joints_cam_mm[k, 0, 2] / 1000
+        ax.set_title(f"f={views.focal_px[k]:.0f}px, z={depth:.1f}m", fontsize=8)
+        ax.tick_params(labelsize=6)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=80)
     plt.close(fig)
+
+
+def _take(views: CameraSamples, index: list[int]) -> CameraSamples:
+    """The samples at ``index``."""
+    from dataclasses import fields, replace
+
+    picked = {f.name: getattr(views, f.name) for f in fields(views)}
+    return replace(views, **{k: v[index] for k, v in picked.items() if v is not None})
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from abspose.data import (
     random_bone_factors,
     sample_bvh_path,
     scale_bones,
+    skeleton_stature_mm,
 )
 from abspose.skeletons import H36M17
 
@@ -28,7 +29,7 @@ def test_unit_factors_change_nothing(poses):
 def test_bones_scale_exactly_and_keep_directions(seed):
     poses = convert_bvh(sample_bvh_path()).joints_world_mm[:5]
     rng = np.random.default_rng(seed)
-    factors = random_bone_factors(5, BodyScaleConfig(), rng)
+    factors = random_bone_factors(poses, BodyScaleConfig(), rng)
     out = scale_bones(poses, factors)
     before, after = bone_lengths_mm(poses), bone_lengths_mm(out)
     for parent, child in H36M17.bones:
@@ -41,8 +42,17 @@ def test_bones_scale_exactly_and_keep_directions(seed):
     assert np.allclose(out[:, [3, 6], 1].min(-1), poses[:, [3, 6], 1].min(-1))
 
 
-def test_left_and_right_get_the_same_factor(rng):
-    f = random_bone_factors(100, BodyScaleConfig(size_range=(0.8, 1.2), bone_log_std=0.1), rng)
+def test_statures_land_in_the_target_range(poses, rng):
+    many = np.tile(poses, (20, 1, 1))
+    out = scale_bones(many, random_bone_factors(many, BodyScaleConfig(bone_log_std=0.0), rng))
+    stature = skeleton_stature_mm(out)
+    assert stature.min() >= 1480 - 1e-6 and stature.max() <= 1960 + 1e-6 and stature.std() > 100
+    # posture does not change the skeleton stature (a rigid rig)
+    assert skeleton_stature_mm(poses).std() < 1.0
+
+
+def test_left_and_right_get_the_same_factor(poses, rng):
+    f = random_bone_factors(np.tile(poses, (2, 1, 1)), BodyScaleConfig(bone_log_std=0.1), rng)
     for left, right in H36M17.left_right_pairs:
         assert np.array_equal(f[:, H36M17.index(left)], f[:, H36M17.index(right)])
     assert f.min() > 0.5 and f.max() < 2.0 and f.std() > 0.05
@@ -50,4 +60,4 @@ def test_left_and_right_get_the_same_factor(rng):
 
 def test_bad_config():
     with pytest.raises(AbsPoseError):
-        BodyScaleConfig(size_range=(1.2, 0.8))
+        BodyScaleConfig(stature_mm=(1900.0, 1500.0))

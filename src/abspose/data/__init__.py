@@ -9,6 +9,7 @@ from abspose.data.augment import (
     bone_lengths_mm,
     random_bone_factors,
     scale_bones,
+    skeleton_stature_mm,
 )
 from abspose.data.bvh import BvhMotion, read_bvh
 from abspose.data.cameras import (
@@ -28,6 +29,7 @@ from abspose.data.cmu import (
 from abspose.data.dataset import MocapDataset
 from abspose.data.paths import data_root, sample_bvh_path
 from abspose.data.rigs import RIGS, Rig, detect_rig
+from abspose.data.samples import sample_dataset_views, sample_views
 from abspose.data.splits import SPLITS, split_subjects
 
 __all__ = [
@@ -53,6 +55,9 @@ __all__ = [
     "resample",
     "sample_bvh_path",
     "sample_cameras",
+    "sample_dataset_views",
+    "sample_views",
     "scale_bones",
+    "skeleton_stature_mm",
     "split_subjects",
 ]

@@ -1,9 +1,14 @@
 """Body-size and bone-length augmentation of H36M-17 world poses.
 
-Each CMU release fixes one body per rig, so training sees a handful of bone-length sets.
-Here every sample gets a global size factor and a per-bone factor (left and right share
-one), and the pose is rebuilt along the kinematic tree from the root, bone directions kept.
-The lower ankle keeps its height, so standing people keep their feet on the floor.
+Each CMU release fixes one body per rig (skeleton statures: daz 1.69 m, ASF 1.57 m, iClone
+1.88 m), so training sees three bone-length sets. Here every sample gets a target stature
+drawn from an adult range, a global size factor that brings the body to it, and a per-bone
+factor (left and right share one); the pose is rebuilt along the kinematic tree from the
+root, bone directions kept. The lower ankle keeps its height, so standing people keep their
+feet on the floor.
+
+*Skeleton stature* (:func:`skeleton_stature_mm`) is the ankle height plus the shin, thigh
+and pelvis-spine-thorax-nose-head-top bone lengths: it does not change with posture.
 """
 
 from __future__ import annotations
@@ -19,12 +24,17 @@ from abspose.errors import AbsPoseError
 from abspose.skeletons import H36M17
 
 __all__ = [
+    "ANKLE_HEIGHT_MM",
     "BONE_GROUPS",
     "BodyScaleConfig",
     "bone_lengths_mm",
     "random_bone_factors",
     "scale_bones",
+    "skeleton_stature_mm",
 ]
+
+#: Height of the ankle joint centre above the floor when standing [mm] (adult average).
+ANKLE_HEIGHT_MM = 80.0
 
 #: Bone groups scaled together: each bone is named by its child joint, sides merged.
 BONE_GROUPS: dict[str, tuple[str, ...]] = {
@@ -46,17 +56,18 @@ class BodyScaleConfig:
     """Ranges of the body-size augmentation.
 
     Attributes:
-        size_range: uniform range of the global size factor (1 = the rig's own body).
+        stature_mm: uniform range of the target skeleton stature [mm] (adults, roughly the
+            5th-percentile woman to the 97th-percentile man).
         bone_log_std: standard deviation of each bone group's log length factor.
     """
 
-    size_range: tuple[float, float] = (0.85, 1.15)
+    stature_mm: tuple[float, float] = (1480.0, 1960.0)
     bone_log_std: float = 0.05
 
     def __post_init__(self) -> None:
-        lo, hi = self.size_range
+        lo, hi = self.stature_mm
         if not 0 < lo <= hi:
-            raise AbsPoseError(f"size_range: expected 0 < low <= high, got {self.size_range}")
+            raise AbsPoseError(f"stature_mm: expected 0 < low <= high, got {self.stature_mm}")
         if self.bone_log_std < 0:
             raise AbsPoseError(f"bone_log_std: expected >= 0, got {self.bone_log_std}")
 
@@ -89,10 +100,22 @@ def scale_bones(joints_world_mm: Any, factors: Any, *, up_axis: int = 1) -> NDAr
     return out
 
 
-def random_bone_factors(n: int, config: BodyScaleConfig, rng: np.random.Generator) -> NDArray[np.float64]:
-    """``(n, 17)`` factors: a global size times a per-group jitter, left and right equal."""
-    size = rng.uniform(*config.size_range, size=(n, 1))
-    factors = np.repeat(size, H36M17.num_joints, axis=1)
+def skeleton_stature_mm(joints_mm: Any) -> NDArray[np.float64]:
+    """``(...)`` skeleton stature [mm]: ankle height + shin + thigh + trunk-to-head-top bones."""
+    L = bone_lengths_mm(joints_mm)
+    legs = (L["l_ankle"] + L["r_ankle"] + L["l_knee"] + L["r_knee"]) / 2.0
+    return ANKLE_HEIGHT_MM + legs + L["spine"] + L["thorax"] + L["nose"] + L["head_top"]
+
+
+def random_bone_factors(
+    joints_mm: Any, config: BodyScaleConfig, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """``(N, 17)`` bone factors for ``(N, 17, 3)`` poses: each body brought to a random target
+    stature, times a per-group jitter; left and right equal."""
+    stature = skeleton_stature_mm(joints_mm)
+    n = stature.shape[0]
+    size = (rng.uniform(*config.stature_mm, size=n) - ANKLE_HEIGHT_MM) / (stature - ANKLE_HEIGHT_MM)
+    factors = np.repeat(size[:, None], H36M17.num_joints, axis=1)
     for joints in BONE_GROUPS.values():
         jitter = np.exp(rng.normal(0.0, config.bone_log_std, size=n))
         factors[:, H36M17.indices(list(joints))] *= jitter[:, None]

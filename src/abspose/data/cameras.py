@@ -78,6 +78,7 @@ class CameraSamples:
         image_size_px: ``(N, 2)`` image (width, height) [px].
         rot_world_to_cam: ``(N, 3, 3)`` rotation, ``X_cam = R (X_world - C)``.
         cam_center_world_mm: ``(N, 3)`` camera centre C in the world [mm].
+        stature_mm: ``(N,)`` skeleton stature of each sampled body [mm], when known.
     """
 
     keypoints_px: NDArray[np.float64]
@@ -87,6 +88,7 @@ class CameraSamples:
     image_size_px: NDArray[np.int64]
     rot_world_to_cam: NDArray[np.float64]
     cam_center_world_mm: NDArray[np.float64]
+    stature_mm: NDArray[np.float64] | None = None
 
 
 def look_at_rotation(heading_rad: Any, pitch_rad: Any) -> NDArray[np.float64]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from abspose.data.augment import ANKLE_HEIGHT_MM
 from abspose.data.bvh import read_bvh
 from abspose.data.dataset import MocapDataset
 from abspose.data.rigs import Rig, detect_rig
@@ -23,7 +24,6 @@ from abspose.errors import DataError
 from abspose.skeletons import H36M17
 
 __all__ = [
-    "ANKLE_HEIGHT_MM",
     "Clip",
     "convert_bvh",
     "convert_cmu",
@@ -34,8 +34,6 @@ __all__ = [
     "resample",
 ]
 
-#: Height of the ankle joint centre above the floor when standing [mm] (adult average).
-ANKLE_HEIGHT_MM = 80.0
 _NAME = re.compile(r"^(\d+)_(\d+)$")
 
 
