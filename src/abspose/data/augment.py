@@ -2,7 +2,8 @@
 
 Each CMU release fixes one body per rig (skeleton statures: daz 1.69 m, ASF 1.57 m, iClone
 1.88 m), so training sees three bone-length sets. Here every sample gets a target stature
-drawn from an adult range, a global size factor that brings the body to it, and a per-bone
+drawn from the adult population (normal, mean 1.70 m, sd 0.09 m: men and women pooled,
+clipped to 1.45-2.00 m), a global size factor that brings the body to it, and a per-bone
 factor (left and right share one); the pose is rebuilt along the kinematic tree from the
 root, bone directions kept. The lower ankle keeps its height, so standing people keep their
 feet on the floor.
@@ -53,21 +54,27 @@ BONE_GROUPS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class BodyScaleConfig:
-    """Ranges of the body-size augmentation.
+    """Distribution of the body-size augmentation.
 
     Attributes:
-        stature_mm: uniform range of the target skeleton stature [mm] (adults, roughly the
-            5th-percentile woman to the 97th-percentile man).
+        stature_mean_mm, stature_std_mm: normal distribution of the target skeleton stature
+            [mm]; adults, men and women pooled.
+        stature_range_mm: the draw is clipped to this range [mm].
         bone_log_std: standard deviation of each bone group's log length factor.
     """
 
-    stature_mm: tuple[float, float] = (1480.0, 1960.0)
+    stature_mean_mm: float = 1700.0
+    stature_std_mm: float = 90.0
+    stature_range_mm: tuple[float, float] = (1450.0, 2000.0)
     bone_log_std: float = 0.05
 
     def __post_init__(self) -> None:
-        lo, hi = self.stature_mm
-        if not 0 < lo <= hi:
-            raise AbsPoseError(f"stature_mm: expected 0 < low <= high, got {self.stature_mm}")
+        lo, hi = self.stature_range_mm
+        if not 0 < lo <= hi or self.stature_std_mm < 0:
+            raise AbsPoseError(
+                f"BodyScaleConfig: expected 0 < low <= high and std >= 0, got range {self.stature_range_mm}, "
+                f"std {self.stature_std_mm}"
+            )
         if self.bone_log_std < 0:
             raise AbsPoseError(f"bone_log_std: expected >= 0, got {self.bone_log_std}")
 
@@ -114,7 +121,10 @@ def random_bone_factors(
     stature, times a per-group jitter; left and right equal."""
     stature = skeleton_stature_mm(joints_mm)
     n = stature.shape[0]
-    size = (rng.uniform(*config.stature_mm, size=n) - ANKLE_HEIGHT_MM) / (stature - ANKLE_HEIGHT_MM)
+    target = np.clip(
+        rng.normal(config.stature_mean_mm, config.stature_std_mm, size=n), *config.stature_range_mm
+    )
+    size = (target - ANKLE_HEIGHT_MM) / (stature - ANKLE_HEIGHT_MM)
     factors = np.repeat(size[:, None], H36M17.num_joints, axis=1)
     for joints in BONE_GROUPS.values():
         jitter = np.exp(rng.normal(0.0, config.bone_log_std, size=n))

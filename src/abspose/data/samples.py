@@ -1,8 +1,8 @@
 """Training samples in one call: body-size augmentation, then a virtual camera per pose.
 
-Each body is scaled to a target stature drawn from ``BodyScaleConfig.stature_mm``; the
-per-bone jitter that follows moves the stature by a few percent, so recorded statures
-(``CameraSamples.stature_mm``) spread slightly beyond that range.
+Each body is scaled to a target stature drawn from ``BodyScaleConfig``; the per-bone jitter
+that follows moves the stature by a few percent, so recorded statures
+(``CameraSamples.stature_mm``) spread slightly beyond the clipping range.
 
 >>> import numpy as np
 >>> from abspose.data import convert_bvh, floor_height_mm, sample_bvh_path

@@ -1,0 +1,202 @@
+"""``abspose.lift``: 2D keypoints in pixels plus intrinsics in, absolute 3D joints out.
+
+>>> import numpy as np
+>>> from abspose.data import convert_bvh, sample_bvh_path, sample_cameras, floor_height_mm
+>>> clip = convert_bvh(sample_bvh_path())
+>>> floor = floor_height_mm(clip.joints_world_mm)
+>>> v = sample_cameras(clip.joints_world_mm[:4], floor, np.random.default_rng(0))
+>>> result = lift(v.keypoints_px, focal_px=v.focal_px, principal_px=v.principal_px)
+>>> result.joints_cam_mm.shape, result.root_cam_mm.shape, result.joint_names[0]
+((4, 17, 3), (4, 3), 'pelvis')
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from abspose._checks import as_float_array, check_points
+from abspose.errors import AbsPoseError, ShapeError
+from abspose.geometry.normalize import pose_scale
+from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
+
+if TYPE_CHECKING:
+    from abspose.model import AbsPoseLifter
+
+__all__ = [
+    "DEFAULT_FOCAL_FACTOR",
+    "AbsPoseWarning",
+    "LiftResult",
+    "default_focal_px",
+    "default_model_path",
+    "lift",
+]
+
+#: With no focal length given, ``f = DEFAULT_FOCAL_FACTOR * max(width, height)`` [px]: a
+#: 53° field of view across the image's long side, typical of phone and webcam main cameras.
+DEFAULT_FOCAL_FACTOR = 1.0
+#: Focal lengths outside this range [px] are refused as absurd.
+FOCAL_RANGE_PX = (10.0, 1e5)
+
+
+class AbsPoseWarning(UserWarning):
+    """A result rests on an assumption (such as a default focal length)."""
+
+
+@dataclass(frozen=True)
+class LiftResult:
+    """Absolute 3D poses of N people.
+
+    Attributes:
+        joints_cam_mm: ``(N, 17, 3)`` joints in camera coords (x right, y down, z forward) [mm].
+        root_cam_mm: ``(N, 3)`` pelvis position [mm].
+        canonical_depth: ``(N,)`` pelvis depth over focal length ``Z/f`` [mm/px]; valid even
+            when the focal length was guessed (scale it by the true focal to get Z).
+        focal_px: ``(N,)`` focal length used [px].
+        principal_px: ``(N, 2)`` principal point used [px].
+        focal_is_default: True when ``focal_px`` came from :func:`default_focal_px`.
+        joint_names: the 17 joint names, in array order.
+    """
+
+    joints_cam_mm: NDArray[np.float64]
+    root_cam_mm: NDArray[np.float64]
+    canonical_depth: NDArray[np.float64]
+    focal_px: NDArray[np.float64]
+    principal_px: NDArray[np.float64]
+    focal_is_default: bool
+    joint_names: tuple[str, ...] = H36M17.joint_names
+
+    @property
+    def distance_m(self) -> NDArray[np.float64]:
+        """``(N,)`` pelvis distance from the camera centre [m]."""
+        return np.asarray(np.linalg.norm(self.root_cam_mm, axis=-1) / 1000.0)
+
+
+def default_focal_px(width: int, height: int) -> float:
+    """The focal length assumed when none is given [px] (see :data:`DEFAULT_FOCAL_FACTOR`)."""
+    return DEFAULT_FOCAL_FACTOR * float(max(width, height))
+
+
+def default_model_path() -> Path:
+    """The shipped lifter checkpoint (float16 safetensors inside the package)."""
+    return Path(str(resources.files("abspose") / "assets" / "lifter_default.safetensors"))
+
+
+@cache
+def _default_model() -> AbsPoseLifter:
+    from abspose.model import load_lifter
+
+    path = default_model_path()
+    if not path.is_file():
+        raise AbsPoseError(f"the shipped model {path} is missing; reinstall abspose or pass model=")
+    return load_lifter(path)
+
+
+def _resolve_model(model: Any) -> AbsPoseLifter:
+    if model is None:
+        return _default_model()
+    from abspose.model import AbsPoseLifter, load_lifter
+
+    if isinstance(model, AbsPoseLifter):
+        return model
+    if isinstance(model, str | Path):
+        return load_lifter(model)
+    raise AbsPoseError(
+        f"model: expected None, a checkpoint path or an AbsPoseLifter, got {type(model).__name__}"
+    )
+
+
+def _per_pose(value: Any, n: int, shape: tuple[int, ...], name: str) -> NDArray[np.float64]:
+    arr = as_float_array(value, name)
+    try:
+        return np.broadcast_to(arr, (n, *shape)).astype(np.float64)
+    except ValueError:
+        raise ShapeError(
+            f"{name}: expected shape {shape} or ({n}, {', '.join(map(str, shape))}), got {arr.shape}"
+        ) from None
+
+
+def lift(
+    keypoints_px: Any,
+    *,
+    focal_px: Any = None,
+    principal_px: Any = None,
+    image_size: tuple[int, int] | None = None,
+    layout: str = "h36m17",
+    confidences: Any = None,
+    model: Any = None,
+) -> LiftResult:
+    """Lift 2D keypoints to absolute 3D joints in the camera frame.
+
+    Args:
+        keypoints_px: ``(J, 2)`` or ``(N, J, 2)`` pixel keypoints in ``layout``'s order.
+        focal_px: scalar or ``(N,)`` focal length [px]. None: guessed from ``image_size`` with
+            :func:`default_focal_px`, with an :class:`AbsPoseWarning`; the canonical depth
+            stays valid whatever the focal length.
+        principal_px: ``(2,)`` or ``(N, 2)`` principal point [px]; default the image centre.
+        image_size: ``(width, height)`` [px], needed when the focal or principal point is not given.
+        layout: ``"h36m17"``, ``"coco17"``, ``"body25"`` or ``"mediapipe33"``.
+        confidences: optional ``(J,)`` or ``(N, J)`` confidences; a joint at 0 is missing.
+        model: None (the shipped model), a checkpoint path, or an :class:`AbsPoseLifter`.
+
+    Raises:
+        AbsPoseError: bad shapes, NaN, unknown layout, non-positive or absurd focal length,
+            collapsed poses, missing joints, or a missing image size.
+    """
+    skeleton = get_layout(layout)
+    kp = check_points(keypoints_px, "keypoints_px", dim=2, joints=skeleton.num_joints)
+    kp = kp.reshape(-1, skeleton.num_joints, 2)
+    n = kp.shape[0]
+    if confidences is not None:
+        conf = _per_pose(confidences, n, (skeleton.num_joints,), "confidences")
+        if (conf <= 0).any():
+            missing = [skeleton.joint_names[j] for j in np.flatnonzero((conf <= 0).any(0))]
+            raise AbsPoseError(
+                f"keypoints_px: joints {missing} are missing (confidence 0); the lifter needs all "
+                "joints: drop those people or fill the joints in"
+            )
+    converted = convert_to_h36m17(kp, skeleton).keypoints  # (N, 17, 2)
+    if (pose_scale(converted) < 1e-6).any():
+        raise AbsPoseError("keypoints_px: a pose has all its joints on one point; expected a spread-out pose")
+
+    if (focal_px is None or principal_px is None) and image_size is None:
+        raise AbsPoseError(
+            "image_size=(width, height) is needed when focal_px or principal_px is not given; "
+            "pass the intrinsics or the image size"
+        )
+    focal_is_default = focal_px is None
+    if image_size is not None:
+        width, height = image_size
+        if not (width > 0 and height > 0):
+            raise AbsPoseError(f"image_size: expected (width, height) > 0, got {image_size}")
+    if focal_px is None:
+        focal_px = default_focal_px(width, height)
+        warnings.warn(
+            f"no focal length given: assuming {focal_px:.0f} px (max(width, height)); absolute depths "
+            "scale with it, canonical_depth does not. Pass focal_px for metric depth.",
+            AbsPoseWarning,
+            stacklevel=2,
+        )
+    f = _per_pose(focal_px, n, (), "focal_px")
+    if not np.isfinite(f).all() or (f <= FOCAL_RANGE_PX[0]).any() or (f >= FOCAL_RANGE_PX[1]).any():
+        raise AbsPoseError(
+            f"focal_px: expected {FOCAL_RANGE_PX[0]:g} < f < {FOCAL_RANGE_PX[1]:g} px, got {f[:4]}"
+        )
+    c = _per_pose(
+        principal_px if principal_px is not None else (width / 2.0, height / 2.0), n, (2,), "principal_px"
+    )
+    if not np.isfinite(c).all():
+        raise ShapeError("principal_px: expected finite values")
+
+    from abspose.model.predict import predict
+
+    pred = predict(_resolve_model(model), converted, c, f, root_index=H36M17.root_index)
+    joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth
+    return LiftResult(joints, root, canonical, f, c, focal_is_default)

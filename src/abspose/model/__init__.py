@@ -1,0 +1,28 @@
+"""The AbsPoseLifter network, its loss, training loop, checkpoints and prediction.
+
+Importing this subpackage imports torch; ``import abspose`` alone does not.
+"""
+
+from abspose.model.checkpoint import Checkpoint, load_checkpoint, load_lifter, save_checkpoint
+from abspose.model.config import LifterConfig
+from abspose.model.loss import lifter_loss
+from abspose.model.network import AbsPoseLifter, LifterOutput, NormalizationLayer
+from abspose.model.predict import Prediction, predict
+from abspose.model.train import EpochStats, TrainConfig, train_lifter
+
+__all__ = [
+    "AbsPoseLifter",
+    "Checkpoint",
+    "EpochStats",
+    "LifterConfig",
+    "LifterOutput",
+    "NormalizationLayer",
+    "Prediction",
+    "TrainConfig",
+    "lifter_loss",
+    "load_checkpoint",
+    "load_lifter",
+    "predict",
+    "save_checkpoint",
+    "train_lifter",
+]

@@ -1,0 +1,111 @@
+"""Checkpoints: one safetensors file (weights, optimizer state) with JSON metadata.
+
+Never unpickled: safetensors holds only tensors and a string-to-string header. Writes go to a
+temporary file in the same folder, then ``os.replace``: a checkpoint is whole or absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from abspose.errors import DataError
+from abspose.model.config import LifterConfig
+from abspose.model.network import AbsPoseLifter
+
+__all__ = ["FORMAT", "Checkpoint", "load_checkpoint", "load_lifter", "save_checkpoint"]
+
+FORMAT = "abspose-lifter-v1"
+
+
+@dataclass
+class Checkpoint:
+    """What a checkpoint file holds.
+
+    Attributes:
+        config: the network's :class:`LifterConfig`.
+        model_state: the network's state dict.
+        optimizer_state: flat tensors of the optimizer state (empty for a released model).
+        meta: JSON-able extras: epoch, training config, history, validation numbers.
+    """
+
+    config: LifterConfig
+    model_state: dict[str, torch.Tensor]
+    optimizer_state: dict[str, torch.Tensor] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def save_checkpoint(path: str | Path, ckpt: Checkpoint, *, half: bool = False) -> Path:
+    """Write ``ckpt`` atomically; ``half`` stores floating weights as float16."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {}
+    for k, v in ckpt.model_state.items():
+        t = v.detach().cpu().contiguous()
+        tensors[f"model.{k}"] = t.half() if half and t.is_floating_point() else t
+    tensors.update({f"optim.{k}": v.detach().cpu().contiguous() for k, v in ckpt.optimizer_state.items()})
+    metadata = {"format": FORMAT, "config": ckpt.config.to_json(), "meta": json.dumps(ckpt.meta)}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    os.close(fd)
+    try:
+        save_file(tensors, tmp, metadata=metadata)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _read_header(path: Path) -> dict[str, str]:
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as f:
+        return f.metadata() or {}
+
+
+def load_checkpoint(path: str | Path) -> Checkpoint:
+    """Read a checkpoint written by :func:`save_checkpoint` (float16 weights come back float32).
+
+    Raises:
+        DataError: missing, truncated or foreign file (a pickle is refused, never loaded).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such checkpoint")
+    try:
+        header = _read_header(path)
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+        raise DataError(
+            f"{path}: not a readable safetensors checkpoint ({exc}); abspose never loads pickled "
+            "(.pt/.pth) files: retrain or convert with `abspose train`"
+        ) from exc
+    if header.get("format") != FORMAT:
+        raise DataError(f"{path}: expected an {FORMAT} checkpoint, got format {header.get('format')!r}")
+    config = LifterConfig.from_json(header["config"])
+    model = {
+        k[6:]: (v.float() if v.is_floating_point() else v)
+        for k, v in tensors.items()
+        if k.startswith("model.")
+    }
+    optim = {k[6:]: v for k, v in tensors.items() if k.startswith("optim.")}
+    return Checkpoint(config, model, optim, json.loads(header.get("meta", "{}")))
+
+
+def load_lifter(path: str | Path) -> AbsPoseLifter:
+    """A network in eval mode from a checkpoint; its weights must match its config."""
+    ckpt = load_checkpoint(path)
+    model = AbsPoseLifter(ckpt.config)
+    try:
+        model.load_state_dict(ckpt.model_state)
+    except RuntimeError as exc:
+        raise DataError(f"{path}: weights do not match the stored config {ckpt.config} ({exc})") from exc
+    return model.eval()

@@ -1,0 +1,57 @@
+"""From network outputs to absolute camera-frame joints (Eq. 5-6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+
+from abspose.model.network import AbsPoseLifter
+
+__all__ = ["Prediction", "predict"]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Absolute poses for N inputs.
+
+    Attributes:
+        joints_cam_mm: ``(N, J, 3)`` joints in camera coords [mm].
+        root_cam_mm: ``(N, 3)`` root position [mm].
+        canonical_depth: ``(N,)`` root depth over focal length ``Z/f`` [mm/px].
+    """
+
+    joints_cam_mm: NDArray[np.float64]
+    root_cam_mm: NDArray[np.float64]
+    canonical_depth: NDArray[np.float64]
+
+
+@torch.no_grad()
+def predict(
+    model: AbsPoseLifter,
+    keypoints_px: NDArray[np.floating],
+    principal_px: NDArray[np.floating],
+    focal_px: NDArray[np.floating],
+    *,
+    root_index: int = 0,
+    batch_size: int = 4096,
+) -> Prediction:
+    """Run the lifter in eval mode on ``(N, J, 2)`` keypoints with ``(N, 2)`` principal points
+    and ``(N,)`` focal lengths [px]; X and Y of the root by Eq. 5, Z by Eq. 6."""
+    model.eval()
+    kp = np.asarray(keypoints_px, dtype=np.float32)
+    c = np.asarray(principal_px, dtype=np.float32)
+    f = np.asarray(focal_px, dtype=np.float64)
+    depth = np.empty(len(kp))
+    rel = np.empty((len(kp), kp.shape[1], 3))
+    for start in range(0, len(kp), batch_size):
+        sl = slice(start, start + batch_size)
+        out = model(torch.from_numpy(kp[sl]), torch.from_numpy(c[sl]))
+        depth[sl] = out.depth.double().numpy()
+        rel[sl] = out.joints_rel_mm.double().numpy()
+    canonical = depth if model.config.depth_target == "canonical" else depth / f
+    root_xy = (kp[:, root_index].astype(np.float64) - c) * canonical[:, None]  # Eq. 5
+    root = np.concatenate([root_xy, (f * canonical)[:, None]], axis=1)  # Eq. 6
+    return Prediction(joints_cam_mm=rel + root[:, None, :], root_cam_mm=root, canonical_depth=canonical)
