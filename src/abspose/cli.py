@@ -106,6 +106,173 @@ def data_views(
     console.print(f"wrote {plot}")
 
 
+@app.command()
+def train(
+    dataset: Annotated[
+        Path, typer.Option(exists=True, dir_okay=False, help="Dataset .npz from `abspose data cmu`.")
+    ],
+    out: Annotated[Path, typer.Option(help="Checkpoint to write after every epoch (resumed if present).")],
+    release: Annotated[
+        Path | None, typer.Option(help="Also write weights only, float16 (a shippable model).")
+    ] = None,
+    width: Annotated[int, typer.Option(help="Hidden width (paper: 4096).")] = 1024,
+    blocks: Annotated[int, typer.Option(help="Residual blocks.")] = 2,
+    dropout: Annotated[float, typer.Option(help="Dropout probability.")] = 0.5,
+    location: Annotated[bool, typer.Option(help="Feed the location m.")] = True,
+    scale: Annotated[bool, typer.Option(help="Feed the scale σ.")] = True,
+    depth_target: Annotated[str, typer.Option(help="canonical (Z/f) or direct (Z).")] = "canonical",
+    depth_loss: Annotated[str, typer.Option(help="log or l1 (the paper's).")] = "log",
+    epochs: Annotated[int, typer.Option(help="Epochs, each with fresh cameras and bodies.")] = 40,
+    lr_drop_epoch: Annotated[int, typer.Option(help="Epoch of the 10x learning-rate drop.")] = 28,
+    batch_size: Annotated[int, typer.Option(help="Batch size.")] = 256,
+    optimizer: Annotated[str, typer.Option(help="adam or rmsprop (the paper's).")] = "adam",
+    seed: Annotated[int, typer.Option(help="Seed of everything random.")] = 0,
+) -> None:
+    """Train the lifter on a dataset's train split, validating on its val split."""
+    from abspose.data import MocapDataset, split_subjects
+    from abspose.model import Checkpoint, LifterConfig, TrainConfig, save_checkpoint, train_lifter
+
+    data = MocapDataset.load(dataset)
+    config = LifterConfig(
+        width=width, num_blocks=blocks, dropout=dropout, use_location=location, use_scale=scale,
+        depth_target=depth_target, depth_loss=depth_loss,  # type: ignore[arg-type]
+    )  # fmt: skip
+    tc = TrainConfig(
+        optimizer=optimizer, epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size, seed=seed,  # type: ignore[arg-type]
+    )  # fmt: skip
+    train_set, val_set = (
+        data.select_subjects(split_subjects("train")),
+        data.select_subjects(split_subjects("val")),
+    )
+    console.print(f"training on {len(train_set)} frames, validating on {len(val_set)}; {config}")
+    start = time.perf_counter()
+    with Progress(
+        TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TextColumn("loss {task.fields[loss]:.0f}"), console=console,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("", total=None, epoch=0, loss=float("nan"))
+
+        def on_step(step: int, steps: int, loss: float) -> None:
+            progress.update(task, completed=step, total=steps, loss=loss)
+
+        def on_epoch(s: object) -> None:
+            from abspose.model import EpochStats
+
+            if isinstance(s, EpochStats):
+                progress.console.print(
+                    f"epoch {s.epoch}: loss {s.loss:.1f} (depth {s.depth_loss:.1f}, pose {s.pose_loss:.1f}) "
+                    f"val MPJPE {s.val_mpjpe:.1f} mm, MRPE {s.val_mrpe:.0f} mm, {s.seconds:.1f} s"
+                )
+                progress.update(task, epoch=s.epoch + 1, completed=0)
+
+        model, history = train_lifter(
+            train_set, config, tc, val=val_set, checkpoint=out, on_epoch=on_epoch, on_step=on_step
+        )
+    console.print(f"wrote {out} ({time.perf_counter() - start:.0f} s this run)")
+    if release is not None:
+        last = history[-1]
+        meta = {
+            "val_mpjpe_mm": last.val_mpjpe,
+            "val_mrpe_mm": last.val_mrpe,
+            "epochs": len(history),
+            "dataset": dataset.name,
+        }
+        save_checkpoint(release, Checkpoint(config, model.state_dict(), meta=meta), half=True)
+        console.print(f"wrote {release} (float16, {release.stat().st_size / 1e6:.1f} MB)")
+
+
+@app.command()
+def evaluate(
+    dataset: Annotated[
+        Path, typer.Option(exists=True, dir_okay=False, help="Dataset .npz from `abspose data cmu`.")
+    ],
+    model: Annotated[Path | None, typer.Option(help="Checkpoint; default: the shipped model.")] = None,
+    split: Annotated[str, typer.Option(help="train, val or test.")] = "test",
+    seed: Annotated[int, typer.Option(help="Seed of the virtual cameras.")] = 0,
+    focal_min: Annotated[float, typer.Option(help="Smallest focal length drawn [px].")] = 500.0,
+    focal_max: Annotated[float, typer.Option(help="Largest focal length drawn [px].")] = 2500.0,
+    plot: Annotated[Path | None, typer.Option(help="PNG of errors vs distance, focal, stature.")] = None,
+    per_clip: Annotated[bool, typer.Option(help="Print the per-clip table.")] = False,
+) -> None:
+    """Score a lifter with ground-truth 2D of held-out subjects under virtual cameras."""
+    from abspose.api import default_model_path
+    from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
+    from abspose.model import load_lifter
+    from abspose.model.evaluate import evaluate_lifter, plot_evaluation
+
+    data = MocapDataset.load(dataset).select_subjects(split_subjects(split))
+    net = load_lifter(model or default_model_path())
+    ev = evaluate_lifter(net, data, seed=seed, cameras=VirtualCameraConfig(focal_px=(focal_min, focal_max)))
+    table = Table(title=escape(f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px"))
+    for col in ("group", "n", "MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC"):
+        table.add_column(col)
+    keys = sorted(ev.groups) if per_clip else ["all"]
+    for key in keys:
+        g = ev.groups[key]
+        table.add_row(
+            key, str(g.count), f"{g.mpjpe:.1f}", f"{g.pa_mpjpe:.1f}", f"{g.mrpe:.0f}", f"{g.root_x:.0f}",
+            f"{g.root_y:.0f}", f"{g.root_z:.0f}", f"{g.pck3d:.1f}", f"{g.auc:.1f}",
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        escape(
+            f"errors in mm, 3DPCK/AUC in %; root depth error "
+            f"{100 * ev.relative_depth_error:.1f}% of the distance"
+        )
+    )
+    if plot is not None:
+        plot_evaluation(ev, plot, title=f"{split} split, focal {focal_min:g}-{focal_max:g} px")
+        console.print(f"wrote {plot}")
+
+
+@app.command()
+def lift(
+    input: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="Keypoints: .json (abspose, COCO, OpenPose), .npy, .npz."
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="Result file, .json or .csv.")] = Path("lifted.json"),
+    focal: Annotated[float | None, typer.Option(help="Focal length [px].")] = None,
+    principal: Annotated[tuple[float, float] | None, typer.Option(help="Principal point CX CY [px].")] = None,
+    image_size: Annotated[tuple[int, int] | None, typer.Option(help="Image WIDTH HEIGHT [px].")] = None,
+    layout: Annotated[
+        str | None, typer.Option(help="h36m17, coco17, body25, mediapipe33 (default: from the file).")
+    ] = None,
+    model: Annotated[Path | None, typer.Option(help="Checkpoint; default: the shipped model.")] = None,
+) -> None:
+    """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
+    import warnings
+
+    from abspose.api import AbsPoseWarning
+    from abspose.api import lift as lift_keypoints
+    from abspose.io import read_keypoints, write_result
+
+    kf = read_keypoints(input)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AbsPoseWarning)
+        result = lift_keypoints(
+            kf.keypoints_px,
+            focal_px=focal if focal is not None else kf.focal_px,
+            principal_px=principal if principal is not None else kf.principal_px,
+            image_size=image_size if image_size is not None else kf.image_size,
+            layout=layout or kf.layout or "h36m17",
+            confidences=kf.confidences,
+            model=model,
+        )
+    for w in caught:
+        console.print(f"[yellow]warning:[/yellow] {escape(str(w.message))}")
+    for i, root in enumerate(result.root_cam_mm):
+        console.print(
+            f"person {i}: pelvis at x = {root[0] / 1000:+.2f} m, y = {root[1] / 1000:+.2f} m, "
+            f"z = {root[2] / 1000:.2f} m "
+            f"({result.distance_m[i]:.2f} m from the camera; Z/f = {result.canonical_depth[i]:.3f} mm/px)"
+        )
+    write_result(out, result)
+    console.print(f"wrote {out}")
+
+
 def _print_summary(dataset: MocapDataset) -> None:
     from abspose.data import SPLITS
     from abspose.data.stats import bone_stats_by_rig

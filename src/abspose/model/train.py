@@ -156,6 +156,7 @@ def train_lifter(
         )
     if train_config.threads:
         torch.set_num_threads(train_config.threads)
+    torch.manual_seed(train_config.seed)  # the initial weights
     model = AbsPoseLifter(config)
     opt: torch.optim.Optimizer
     if train_config.optimizer == "adam":
@@ -165,9 +166,12 @@ def train_lifter(
     history: list[EpochStats] = []
     start_epoch = 0
     meta_train = json.dumps(asdict(train_config), sort_keys=True)
+    # A run may be extended to more epochs; any other change of settings refuses to resume.
+    same_run = json.dumps({**asdict(train_config), "epochs": None}, sort_keys=True)
     if checkpoint is not None and resume and Path(checkpoint).is_file():
         ckpt = load_checkpoint(checkpoint)
-        if ckpt.config != config or ckpt.meta.get("train_config") != meta_train:
+        stored = json.loads(ckpt.meta.get("train_config", "{}"))
+        if ckpt.config != config or json.dumps({**stored, "epochs": None}, sort_keys=True) != same_run:
             raise AbsPoseError(
                 f"{checkpoint}: was written with other settings; delete it or pass resume=False "
                 f"(stored {ckpt.config}, asked {config})"

@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+import torch
+
+from abspose import AbsPoseError, DataError
+from abspose.model import (
+    AbsPoseLifter,
+    Checkpoint,
+    LifterConfig,
+    TrainConfig,
+    load_checkpoint,
+    load_lifter,
+    save_checkpoint,
+    train_lifter,
+)
+
+
+def _inputs():
+    g = torch.Generator().manual_seed(0)
+    return torch.randn(8, 17, 2, generator=g) * 80 + 500, torch.full((8, 2), 480.0)
+
+
+def test_round_trip_is_bit_exact(tmp_path):
+    cfg = LifterConfig(width=64)
+    model = AbsPoseLifter(cfg).eval()
+    path = save_checkpoint(
+        tmp_path / "m.safetensors", Checkpoint(cfg, model.state_dict(), meta={"note": "x"})
+    )
+    loaded = load_lifter(path)
+    for k, v in model.state_dict().items():
+        assert torch.equal(v, loaded.state_dict()[k]), k
+    kp, c = _inputs()
+    assert torch.equal(model(kp, c).joints_rel_mm, loaded(kp, c).joints_rel_mm)
+    assert load_checkpoint(path).meta == {"note": "x"}
+    half = load_lifter(
+        save_checkpoint(tmp_path / "h.safetensors", Checkpoint(cfg, model.state_dict()), half=True)
+    )
+    assert torch.allclose(model(kp, c).depth, half(kp, c).depth, rtol=1e-2)
+
+
+def test_bad_checkpoints_are_refused(tmp_path):
+    cfg = LifterConfig(width=16)
+    pickled = tmp_path / "model.pt"
+    torch.save(AbsPoseLifter(cfg).state_dict(), pickled)
+    with pytest.raises(DataError, match="never loads pickled"):
+        load_checkpoint(pickled)
+    good = save_checkpoint(tmp_path / "g.safetensors", Checkpoint(cfg, AbsPoseLifter(cfg).state_dict()))
+    truncated = tmp_path / "t.safetensors"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(DataError):
+        load_checkpoint(truncated)
+    other = LifterConfig(width=32)
+    wrong = save_checkpoint(tmp_path / "w.safetensors", Checkpoint(cfg, AbsPoseLifter(other).state_dict()))
+    with pytest.raises(DataError, match="do not match"):
+        load_lifter(wrong)
+    with pytest.raises(DataError, match="no such"):
+        load_checkpoint(tmp_path / "absent.safetensors")
+
+
+def _train(data, path, epochs, resume=True):
+    tc = TrainConfig(epochs=epochs, batch_size=16, lr_drop_epoch=1, seed=3)
+    return train_lifter(data, LifterConfig(width=32), tc, checkpoint=path, resume=resume)
+
+
+def test_resume_gives_the_same_result_as_an_uninterrupted_run(tiny_dataset, tmp_path):
+    straight, hist_a = _train(tiny_dataset, tmp_path / "a.safetensors", 3)
+    _train(tiny_dataset, tmp_path / "b.safetensors", 1)  # "interrupted" after epoch 0
+    resumed, hist_b = _train(tiny_dataset, tmp_path / "b.safetensors", 3)  # resumes at epoch 1
+    for k, v in straight.state_dict().items():
+        assert torch.equal(v, resumed.state_dict()[k]), k
+    assert [h.loss for h in hist_a] == [h.loss for h in hist_b]
+    with pytest.raises(AbsPoseError, match="other settings"):
+        train_lifter(
+            tiny_dataset,
+            LifterConfig(width=64),
+            TrainConfig(epochs=3, batch_size=16, lr_drop_epoch=1, seed=3),
+            checkpoint=tmp_path / "b.safetensors",
+        )
+    assert np.isfinite([h.loss for h in hist_a]).all()

@@ -1,0 +1,91 @@
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from abspose import AbsPoseError, ShapeError
+from abspose.api import AbsPoseWarning, default_focal_px, lift
+from abspose.model import AbsPoseLifter, LifterConfig
+from abspose.skeletons import COCO17, H36M17
+
+
+@pytest.fixture(scope="module")
+def model():
+    torch.manual_seed(0)
+    return AbsPoseLifter(LifterConfig(width=32)).eval()
+
+
+def _pose(rng, n=None):
+    shape = (17, 2) if n is None else (n, 17, 2)
+    return rng.normal(0, 60, shape) + [900.0, 500.0]
+
+
+def test_single_and_batched_inputs(model, rng):
+    single = lift(_pose(rng), focal_px=1500.0, principal_px=(960.0, 540.0), model=model)
+    assert single.joints_cam_mm.shape == (1, 17, 3) and single.joint_names == H36M17.joint_names
+    batch = lift(_pose(rng, 4), focal_px=[1500.0] * 4, principal_px=(960.0, 540.0), model=model)
+    assert batch.root_cam_mm.shape == (4, 3) and batch.canonical_depth.shape == (4,)
+    assert np.allclose(batch.joints_cam_mm[:, 0], batch.root_cam_mm)
+    assert not batch.focal_is_default
+
+
+def test_focal_scales_depth_but_not_canonical_depth(model, rng):
+    kp = _pose(rng, 3)
+    a = lift(kp, focal_px=1000.0, principal_px=(960.0, 540.0), model=model)
+    b = lift(kp, focal_px=2000.0, principal_px=(960.0, 540.0), model=model)
+    assert np.allclose(a.canonical_depth, b.canonical_depth)
+    assert np.allclose(b.root_cam_mm[:, 2], 2 * a.root_cam_mm[:, 2])
+    assert np.allclose(a.root_cam_mm[:, :2], b.root_cam_mm[:, :2])  # Eq. 5 needs no focal
+
+
+def test_default_focal_warns_and_is_documented(model, rng):
+    with pytest.warns(AbsPoseWarning, match="no focal length"):
+        r = lift(_pose(rng), image_size=(1920, 1080), model=model)
+    assert r.focal_is_default and r.focal_px[0] == default_focal_px(1920, 1080) == 1920.0
+    assert np.allclose(r.principal_px, [960.0, 540.0])
+
+
+def test_other_layouts(model, rng):
+    coco = rng.normal(0, 60, (2, 17, 2)) + 500
+    r = lift(coco, layout="coco17", focal_px=1200.0, principal_px=(500.0, 500.0), model=model)
+    assert r.joints_cam_mm.shape == (2, 17, 3)
+    with pytest.raises(ShapeError, match="25 joints"):
+        lift(coco, layout="body25", focal_px=1200.0, principal_px=(500.0, 500.0), model=model)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"focal_px": 0.0}, "focal_px"),
+        ({"focal_px": -3.0}, "focal_px"),
+        ({"focal_px": 1e9}, "focal_px"),
+        ({"focal_px": float("nan")}, "focal_px"),
+        ({"layout": "openpose18"}, "unknown layout"),
+        ({"focal_px": None, "principal_px": None}, "image_size"),
+    ],
+)
+def test_bad_inputs_raise_clear_errors(model, rng, kwargs, match):
+    args = {"focal_px": 1500.0, "principal_px": (960.0, 540.0), "model": model} | kwargs
+    with pytest.raises(AbsPoseError, match=match):
+        lift(_pose(rng), **args)
+
+
+def test_bad_keypoints(model, rng):
+    kw = {"focal_px": 1500.0, "principal_px": (960.0, 540.0), "model": model}
+    with pytest.raises(ShapeError, match="finite"):
+        lift(np.full((17, 2), np.nan), **kw)
+    with pytest.raises(AbsPoseError, match="one point"):
+        lift(np.full((17, 2), 100.0), **kw)
+    conf = np.ones(17)
+    conf[COCO17.index("l_ankle")] = 0.0
+    with pytest.raises(AbsPoseError, match="missing"):
+        lift(_pose(rng), layout="coco17", confidences=conf, **kw)
+    with pytest.raises(AbsPoseError, match="model"):
+        lift(_pose(rng), focal_px=1500.0, principal_px=(0, 0), model=42)
+
+
+def test_no_warning_when_focal_given(model, rng):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lift(_pose(rng), focal_px=1500.0, image_size=(1920, 1080), model=model)
