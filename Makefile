@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/abspose demo --out-dir demo_out
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 test: lint

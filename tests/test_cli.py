@@ -1,6 +1,8 @@
+import json
 import subprocess
 import sys
 
+import numpy as np
 from typer.testing import CliRunner
 
 from abspose.cli import app
@@ -8,12 +10,12 @@ from abspose.cli import app
 runner = CliRunner()
 
 
-def test_demo_converts_the_sample_and_writes_plots(tmp_path):
+def test_demo_lifts_the_sample_and_writes_a_plot(tmp_path):
     result = runner.invoke(app, ["demo", "--out-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "60 frames at 30 fps" in result.output and "from the camera" in result.output
-    for name in ("sample_3d.png", "sample_view.png"):
-        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "60 frames at 30 fps" in result.output and "m from the camera" in result.output
+    assert "root error" in result.output
+    assert (tmp_path / "demo_3d.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_data_cmu_on_a_small_folder_and_stats(tmp_path):
@@ -63,3 +65,38 @@ def test_library_errors_are_one_line_and_exit_2(tmp_path):
     )
     assert proc.returncode == 2
     assert "error:" in proc.stderr and "not a directory" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _tiny_dataset_file(tmp_path):
+    from abspose.data import sample_bvh_path
+
+    bvh = tmp_path / "bvh"
+    bvh.mkdir(exist_ok=True)
+    for name in ("02_01", "03_01", "06_01"):  # subjects 2 (train), 3 (val), 6 (test)
+        (bvh / f"{name}.bvh").write_text(sample_bvh_path().read_text())
+    out = tmp_path / "tiny.npz"
+    assert runner.invoke(app, ["data", "cmu", "--bvh-dir", str(bvh), "--out", str(out)]).exit_code == 0
+    return out
+
+
+def test_train_evaluate_lift_round_trip(tmp_path):
+    data = _tiny_dataset_file(tmp_path)
+    ckpt, release = tmp_path / "run.safetensors", tmp_path / "model.safetensors"
+    args = ["train", "--dataset", str(data), "--out", str(ckpt), "--release", str(release), "--width", "32"]
+    result = runner.invoke(app, [*args, "--epochs", "2", "--lr-drop-epoch", "1", "--batch-size", "16"])
+    assert result.exit_code == 0, result.output
+    assert "epoch 1:" in result.output and release.is_file() and release.stat().st_size < ckpt.stat().st_size
+    ev = runner.invoke(
+        app, ["evaluate", "--dataset", str(data), "--model", str(release), "--plot", str(tmp_path / "e.png")]
+    )
+    assert ev.exit_code == 0, ev.output
+    assert "MPJPE" in ev.output and "% of the distance" in ev.output and (tmp_path / "e.png").is_file()
+    kp = tmp_path / "kp.json"
+    kp.write_text(json.dumps({"keypoints": (np.random.default_rng(0).normal(0, 50, (17, 2)) + 400).tolist()}))
+    out = tmp_path / "o.csv"
+    lifted = runner.invoke(
+        app, ["lift", str(kp), "--model", str(release), "--image-size", "800", "600", "--out", str(out)]
+    )
+    assert lifted.exit_code == 0, lifted.output
+    assert "no focal length given" in lifted.output and "person 0: pelvis at" in lifted.output
+    assert len(out.read_text().splitlines()) == 18

@@ -312,14 +312,15 @@ def _plot_rigs(dataset: MocapDataset, path: Path) -> None:
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option(help="Where to write the plots.")] = Path("demo_out"),
-    seed: Annotated[int, typer.Option(help="Seed of the virtual camera.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the virtual cameras.")] = 0,
+    model: Annotated[Path | None, typer.Option(help="Checkpoint; default: the shipped model.")] = None,
 ) -> None:
-    """Convert the shipped CMU walk sample, view it through a virtual camera, and plot it."""
-    from abspose.data import convert_bvh, floor_height_mm, sample_bvh_path, sample_cameras
-    from abspose.data.augment import bone_lengths_mm
-    from abspose.geometry import Intrinsics, project
+    """Lift the shipped CMU walk, seen by virtual cameras, to absolute 3D; print and plot it."""
+    from abspose.api import lift as lift_keypoints
+    from abspose.data import convert_bvh, floor_height_mm, sample_bvh_path, sample_views
+    from abspose.metrics import mpjpe, mrpe
     from abspose.skeletons import H36M17
-    from abspose.viz import save_pose_grid
+    from abspose.viz import save_camera_scene
 
     clip = convert_bvh(sample_bvh_path())
     joints = clip.joints_world_mm
@@ -327,29 +328,33 @@ def demo(
         f"converted {clip.name} ({clip.rig} rig): {len(joints)} frames at {clip.fps:.0f} fps, "
         f"{clip.dropped_frames} leading T-pose frame(s) dropped"
     )
-    lengths = bone_lengths_mm(joints)
-    limbs = (("thigh", "l_knee"), ("shin", "l_ankle"), ("upper arm", "l_elbow"), ("forearm", "l_wrist"))
-    summary = ", ".join(f"{bone} {lengths[joint].mean():.0f}" for bone, joint in limbs)
-    console.print(escape("bone lengths [mm]: ") + summary)
-    floor = floor_height_mm(joints)
-    views = sample_cameras(joints, floor, np.random.default_rng(seed))
-    k = len(joints) // 2
-    width, height = (int(v) for v in views.image_size_px[k])
-    cx, cy = (float(v) for v in views.principal_px[k])
-    K = Intrinsics.from_focal(float(views.focal_px[k]), width, height, principal_px=(cx, cy))
-    root_cam = views.joints_cam_mm[k, H36M17.root_index]
-    reprojection_px = np.abs(project(views.joints_cam_mm[k], K) - views.keypoints_px[k]).max()
-    console.print(
-        f"frame {k} through a virtual camera (f = {K.fx:.0f} px, {K.width}x{K.height}): pelvis at "
-        f"x = {root_cam[0] / 1000:+.2f} m, y = {root_cam[1] / 1000:+.2f} m, z = {root_cam[2] / 1000:.2f} m "
-        f"({np.linalg.norm(root_cam) / 1000:.2f} m from the camera), "
-        f"image point ({views.keypoints_px[k, 0, 0]:.0f}, {views.keypoints_px[k, 0, 1]:.0f}) px; "
-        f"reprojection through Intrinsics agrees to {reprojection_px:.1e} px"
+    views = sample_views(joints, floor_height_mm(joints), np.random.default_rng(seed))
+    result = lift_keypoints(
+        views.keypoints_px, focal_px=views.focal_px, principal_px=views.principal_px, model=model
     )
-    picks = [0, k, len(joints) - 1]
-    path = save_pose_grid(joints[picks], [f"{clip.name} frame {i}" for i in picks], out_dir / "sample_3d.png")
-    _save_views(_take(views, [0, k, len(joints) - 1]), out_dir / "sample_view.png")
-    console.print(f"wrote {path} and {out_dir / 'sample_view.png'}")
+    gt = views.joints_cam_mm
+    r = H36M17.root_index
+    k = len(joints) // 2
+    est, true = result.root_cam_mm[k], gt[k, r]
+    console.print(
+        f"frame {k} (f = {views.focal_px[k]:.0f} px, "
+        f"{views.image_size_px[k, 0]}x{views.image_size_px[k, 1]}): "
+        f"the person stands {result.distance_m[k]:.2f} m from the camera, pelvis at "
+        f"x = {est[0] / 1000:+.2f} m, y = {est[1] / 1000:+.2f} m, z = {est[2] / 1000:.2f} m "
+        f"(truth {np.linalg.norm(true) / 1000:.2f} m: x = {true[0] / 1000:+.2f}, y = {true[1] / 1000:+.2f}, "
+        f"z = {true[2] / 1000:.2f})"
+    )
+    errors = mrpe(result.root_cam_mm, gt[:, r])
+    console.print(
+        f"all {len(joints)} frames, each with its own random camera and body size: MPJPE "
+        f"{mpjpe(result.joints_cam_mm, gt):.1f} mm, root error {errors.mrpe:.0f} mm "
+        f"(X {errors.x:.0f}, Y {errors.y:.0f}, Z {errors.z:.0f})"
+    )
+    path = save_camera_scene(
+        result.joints_cam_mm[k], gt[k], views.keypoints_px[k], views.image_size_px[k].tolist(),
+        out_dir / "demo_3d.png", title=f"{clip.name} frame {k}: {result.distance_m[k]:.2f} m from the camera",
+    )  # fmt: skip
+    console.print(f"wrote {path}")
 
 
 def _save_views(views: CameraSamples, path: Path) -> None:
@@ -372,14 +377,6 @@ def _save_views(views: CameraSamples, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=80)
     plt.close(fig)
-
-
-def _take(views: CameraSamples, index: list[int]) -> CameraSamples:
-    """The samples at ``index``."""
-    from dataclasses import fields, replace
-
-    picked = {f.name: getattr(views, f.name) for f in fields(views)}
-    return replace(views, **{k: v[index] for k, v in picked.items() if v is not None})
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from abspose._checks import check_points
 from abspose.skeletons import H36M17, Skeleton
 
-__all__ = ["draw_pose_2d", "draw_pose_3d", "save_pose_grid"]
+__all__ = ["draw_pose_2d", "draw_pose_3d", "save_camera_scene", "save_pose_grid"]
 
 
 def _bone_color(child: str) -> str:
@@ -24,16 +24,22 @@ def _bone_color(child: str) -> str:
 
 
 def draw_pose_3d(
-    ax: Any, joints_mm: NDArray[np.float64], skeleton: Skeleton = H36M17, *, y_up: bool = True
+    ax: Any,
+    joints_mm: NDArray[np.float64],
+    skeleton: Skeleton = H36M17,
+    *,
+    y_up: bool = True,
+    linestyle: str = "-",
+    limits: bool = True,
 ) -> None:
     """Draw one ``(J, 3)`` pose on a 3D axes; ``y_up`` for world poses, False for camera frames."""
     for parent, child in skeleton.bones:
         a, b = joints_mm[skeleton.index(parent)], joints_mm[skeleton.index(child)]
         xs, ys, zs = zip(a, b, strict=True)
-        if y_up:  # matplotlib's vertical axis is z: show world y as height, z as depth
-            ax.plot(xs, zs, ys, color=_bone_color(child), lw=2)
-        else:  # camera frame: x right, z forward as depth, -y as height
-            ax.plot(xs, zs, [-y for y in ys], color=_bone_color(child), lw=2)
+        heights = ys if y_up else [-y for y in ys]  # matplotlib's vertical axis is z
+        ax.plot(xs, zs, heights, color=_bone_color(child), lw=2, linestyle=linestyle)
+    if not limits:
+        return
     pts = joints_mm if y_up else joints_mm * np.array([1.0, -1.0, 1.0])
     centre = pts.mean(0)
     half = max(np.ptp(pts, axis=0).max() / 2.0, 1.0)
@@ -83,6 +89,53 @@ def save_pose_grid(
         ax.set_title(titles[i] if i < len(titles) else "", fontsize=9)
         ax.view_init(elev=10, azim=-60)
     fig.suptitle("H36M-17 joints (left blue, right red)")
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def save_camera_scene(
+    pred_cam_mm: Any,
+    gt_cam_mm: Any | None,
+    keypoints_px: Any,
+    image_size: Sequence[int],
+    path: str | Path,
+    title: str = "",
+) -> Path:
+    """PNG: the 2D pose in its image, and the 3D pose in the camera frame with the camera at
+    the origin (prediction solid, ground truth dashed when given)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pred = check_points(pred_cam_mm, "pred_cam_mm", dim=3, joints=H36M17.num_joints)
+    fig = plt.figure(figsize=(10, 4.5))
+    ax = fig.add_subplot(1, 2, 1)
+    draw_pose_2d(ax, np.asarray(keypoints_px, dtype=np.float64), image_size=image_size)
+    ax.set_title("2D input [px]")
+    ax3 = fig.add_subplot(1, 2, 2, projection="3d")
+    draw_pose_3d(ax3, pred, y_up=False, limits=False)
+    points = [pred, np.zeros((1, 3))]
+    if gt_cam_mm is not None:
+        gt = check_points(gt_cam_mm, "gt_cam_mm", dim=3, joints=H36M17.num_joints)
+        draw_pose_3d(ax3, gt, y_up=False, linestyle="--", limits=False)
+        points.append(gt)
+    ax3.scatter([0], [0], [0], marker="^", s=60, color="k")
+    ax3.text(0, 0, 0, " camera", fontsize=8)
+    allp = np.concatenate(points)
+    ax3.set_xlim(allp[:, 0].min() - 500, allp[:, 0].max() + 500)
+    ax3.set_ylim(0, allp[:, 2].max() + 500)
+    ax3.set_zlim(-allp[:, 1].max() - 500, -allp[:, 1].min() + 500)
+    ax3.set_xlabel("x [mm]")
+    ax3.set_ylabel("z (depth) [mm]")
+    ax3.set_zlabel("-y [mm]")
+    ax3.view_init(elev=20, azim=-120)
+    ax3.set_title("camera frame: estimate solid" + (", truth dashed" if gt_cam_mm is not None else ""))
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
