@@ -80,10 +80,8 @@ def main() -> None:
             row = {"path": path, "batch": batch, "latency_ms": 1e3 * seconds, "poses_per_s": batch / seconds,
                    "gflops": achieved, "fraction_of_peak": achieved / peak}  # fmt: skip
             rows.append(row)
-            print(
-            latency, rate = row["latency_ms"], row["poses_per_s"]
-            print(f"{path:<14}{batch:>7}{latency:>12.3f}{rate:>12.0f}{achieved:>10.1f}{achieved / peak:>9.1%}")
-            )
+            latency, rate, share = row["latency_ms"], row["poses_per_s"], achieved / peak
+            print(f"{path:<14}{batch:>7}{latency:>12.3f}{rate:>12.0f}{achieved:>10.1f}{share:>9.1%}")
     if args.json is not None:
         args.json.write_text(
             json.dumps({"matmul_peak_gflops": peak, "flops_per_pose": flops, "rows": rows}, indent=1)
