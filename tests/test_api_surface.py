@@ -7,7 +7,9 @@ import pytest
 import abspose
 
 PUBLIC = {
-    "abspose": ["AbsPoseError", "DataError", "ShapeError", "__version__"],
+    "abspose": ["AbsPoseError", "DataError", "ShapeError", "__version__", "lift", "LiftResult"],
+    "abspose.model": ["AbsPoseLifter", "LifterConfig", "TrainConfig", "train_lifter", "load_lifter", "predict"],
+    "abspose.io": ["read_keypoints", "write_result"],
     "abspose.skeletons": [
         "H36M17", "COCO17", "BODY25", "MEDIAPIPE33", "Skeleton", "convert_to_h36m17", "get_layout",
     ],
@@ -37,3 +39,12 @@ def test_public_names_exist_and_are_exported(module):
 
 def test_version_string():
     assert abspose.__version__.count(".") == 2
+
+
+def test_import_abspose_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, abspose; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -193,6 +193,7 @@ def evaluate(
     focal_max: Annotated[float, typer.Option(help="Largest focal length drawn [px].")] = 2500.0,
     plot: Annotated[Path | None, typer.Option(help="PNG of errors vs distance, focal, stature.")] = None,
     per_clip: Annotated[bool, typer.Option(help="Print the per-clip table.")] = False,
+    root: Annotated[str, typer.Option(help="lifter, or mehta (closed-form root, paper Table 3).")] = "lifter",
 ) -> None:
     """Score a lifter with ground-truth 2D of held-out subjects under virtual cameras."""
     from abspose.api import default_model_path
@@ -202,8 +203,13 @@ def evaluate(
 
     data = MocapDataset.load(dataset).select_subjects(split_subjects(split))
     net = load_lifter(model or default_model_path())
-    ev = evaluate_lifter(net, data, seed=seed, cameras=VirtualCameraConfig(focal_px=(focal_min, focal_max)))
-    table = Table(title=escape(f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px"))
+    if root not in ("lifter", "mehta"):
+        raise AbsPoseError(f"--root: expected lifter or mehta, got {root!r}")
+    cameras = VirtualCameraConfig(focal_px=(focal_min, focal_max))
+    ev = evaluate_lifter(net, data, seed=seed, cameras=cameras, root=root)  # type: ignore[arg-type]
+    table = Table(
+        title=escape(f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px, {root} root")
+    )
     for col in ("group", "n", "MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC"):
         table.add_column(col)
     keys = sorted(ev.groups) if per_clip else ["all"]

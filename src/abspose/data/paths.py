@@ -8,7 +8,7 @@ from pathlib import Path
 
 from abspose.errors import DataError
 
-__all__ = ["data_root", "sample_bvh_path"]
+__all__ = ["data_root", "sample_bvh_path", "sample_keypoints_path"]
 
 
 def data_root(required: bool = True) -> Path | None:
@@ -28,3 +28,8 @@ def data_root(required: bool = True) -> Path | None:
 def sample_bvh_path() -> Path:
     """The shipped 2-second CMU walk excerpt (daz rig, 30 fps)."""
     return Path(str(resources.files("abspose") / "assets" / "02_01.bvh"))
+
+
+def sample_keypoints_path() -> Path:
+    """A shipped abspose keypoint JSON: one walk frame seen by a virtual 1280x720 camera."""
+    return Path(str(resources.files("abspose") / "assets" / "sample_keypoints.json"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,9 +18,9 @@ from abspose.data.augment import BodyScaleConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
 from abspose.metrics import GroupErrors, PoseErrorAccumulator
-from abspose.model.feed import draw_epoch
+from abspose.model.feed import LiftingArrays, draw_epoch
 from abspose.model.network import AbsPoseLifter
-from abspose.model.predict import predict
+from abspose.model.predict import Prediction, predict
 from abspose.skeletons import H36M17
 
 __all__ = ["Evaluation", "evaluate_lifter", "plot_evaluation"]
@@ -60,8 +61,13 @@ def evaluate_lifter(
     seed: int = 0,
     cameras: VirtualCameraConfig | None = None,
     body: BodyScaleConfig | None = None,
+    root: Literal["lifter", "mehta"] = "lifter",
 ) -> Evaluation:
-    """Draw one virtual camera (and adult body) per frame from ``seed``, lift, and score."""
+    """Draw one virtual camera (and adult body) per frame from ``seed``, lift, and score.
+
+    ``root="mehta"`` keeps the lifter's root-relative pose but places it with Mehta et al.'s
+    closed-form root (the paper's Table 3 baseline).
+    """
     arrays = draw_epoch(
         dataset,
         np.random.default_rng([seed, 7]),
@@ -72,6 +78,8 @@ def evaluate_lifter(
     pred = predict(model, arrays.keypoints_px, arrays.principal_px, arrays.focal_px)
     gt = arrays.joints_cam_mm.astype(np.float64)
     r = H36M17.root_index
+    if root == "mehta":
+        pred = _with_mehta_root(pred, arrays)
     acc = PoseErrorAccumulator()
     names = dataset.clip_names[dataset.clip_index].tolist()
     acc.update(pred.joints_cam_mm, gt, pred_root_mm=pred.root_cam_mm, gt_root_mm=gt[:, r], groups=names)
@@ -87,6 +95,19 @@ def evaluate_lifter(
         focal_px=arrays.focal_px.astype(np.float64),
         stature_mm=arrays.stature_mm.astype(np.float64),
     )
+
+
+def _with_mehta_root(pred: Prediction, arrays: LiftingArrays) -> Prediction:
+    from abspose.baselines import mehta_root
+    from abspose.geometry import Intrinsics
+
+    rel = pred.joints_cam_mm - pred.root_cam_mm[:, None]
+    roots = np.empty_like(pred.root_cam_mm)
+    for k in range(len(roots)):  # one camera per sample
+        f, (cx, cy) = float(arrays.focal_px[k]), arrays.principal_px[k].tolist()
+        K = Intrinsics(f, f, cx, cy)
+        roots[k] = mehta_root(arrays.keypoints_px[k].astype(np.float64), rel[k], K)
+    return Prediction(rel + roots[:, None], roots, roots[:, 2] / arrays.focal_px)
 
 
 def _binned(
