@@ -127,9 +127,11 @@ def train(
     batch_size: Annotated[int, typer.Option(help="Batch size.")] = 256,
     optimizer: Annotated[str, typer.Option(help="adam or rmsprop (the paper's).")] = "adam",
     seed: Annotated[int, typer.Option(help="Seed of everything random.")] = 0,
+    focal_min: Annotated[float, typer.Option(help="Smallest training focal length [px].")] = 500.0,
+    focal_max: Annotated[float, typer.Option(help="Largest training focal length [px].")] = 2500.0,
 ) -> None:
     """Train the lifter on a dataset's train split, validating on its val split."""
-    from abspose.data import MocapDataset, split_subjects
+    from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
     from abspose.model import Checkpoint, LifterConfig, TrainConfig, save_checkpoint, train_lifter
 
     data = MocapDataset.load(dataset)
@@ -138,7 +140,8 @@ def train(
         depth_target=depth_target, depth_loss=depth_loss,  # type: ignore[arg-type]
     )  # fmt: skip
     tc = TrainConfig(
-        optimizer=optimizer, epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size, seed=seed,  # type: ignore[arg-type]
+        optimizer=optimizer, epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size,  # type: ignore[arg-type]
+        seed=seed, cameras=VirtualCameraConfig(focal_px=(focal_min, focal_max)),
     )  # fmt: skip
     train_set, val_set = (
         data.select_subjects(split_subjects("train")),
@@ -370,7 +373,7 @@ def _save_views(views: CameraSamples, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from abspose.viz import draw_pose_2d
+    from abspose.viz import draw_pose_2d, save_figure
 
     n = len(views.focal_px)
     fig, axes = plt.subplots(1, n, figsize=(3 * n, 3.5), squeeze=False)
@@ -379,10 +382,7 @@ def _save_views(views: CameraSamples, path: Path) -> None:
         depth = views.joints_cam_mm[k, 0, 2] / 1000
         ax.set_title(f"f={views.focal_px[k]:.0f}px, z={depth:.1f}m", fontsize=8)
         ax.tick_params(labelsize=6)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main() -> None:

@@ -127,6 +127,8 @@ def plot_evaluation(ev: Evaluation, path: str | Path, title: str = "") -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from abspose.viz import save_figure
+
     fig, axes = plt.subplots(1, 4, figsize=(16, 3.6))
     for ax, x, label, scale in (
         (axes[0], ev.distance_mm, "distance [m]", 1e-3),
@@ -145,9 +147,4 @@ def plot_evaluation(ev: Evaluation, path: str | Path, title: str = "") -> Path:
     axes[3].set_ylabel("mean |error| [mm]")
     axes[3].set_title("root error per axis")
     fig.suptitle(title)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

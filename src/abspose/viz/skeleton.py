@@ -16,7 +16,19 @@ from numpy.typing import NDArray
 from abspose._checks import check_points
 from abspose.skeletons import H36M17, Skeleton
 
-__all__ = ["draw_pose_2d", "draw_pose_3d", "save_camera_scene", "save_pose_grid"]
+__all__ = ["draw_pose_2d", "draw_pose_3d", "save_camera_scene", "save_figure", "save_pose_grid"]
+
+
+def save_figure(fig: Any, path: str | Path, dpi: int = 80) -> Path:
+    """Lay out, write as PNG (creating folders) and close a matplotlib figure."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path
 
 
 def _bone_color(child: str) -> str:
@@ -89,12 +101,7 @@ def save_pose_grid(
         ax.set_title(titles[i] if i < len(titles) else "", fontsize=9)
         ax.view_init(elev=10, azim=-60)
     fig.suptitle("H36M-17 joints (left blue, right red)")
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def save_camera_scene(
@@ -136,9 +143,4 @@ def save_camera_scene(
     ax3.view_init(elev=20, azim=-120)
     ax3.set_title("camera frame: estimate solid" + (", truth dashed" if gt_cam_mm is not None else ""))
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The ablations of docs/results.md, on CMU with virtual cameras (GT 2D).
+# Usage: bash benchmarks/ablations.sh DATASET.npz OUTDIR   (about 20 minutes on 2 cores)
+set -euo pipefail
+data=${1:?dataset .npz from abspose data cmu}
+out=${2:?output folder}
+mkdir -p "$out"
+abspose=${ABSPOSE:-.venv/bin/abspose}
+common=(--dataset "$data" --epochs 40 --lr-drop-epoch 28 --seed 0)
+
+# (a) paper Table 1: baseline vs +location vs +scale vs +both
+for variant in "baseline:--no-location --no-scale" "location:--location --no-scale" \
+               "scale:--no-location --scale" "both:--location --scale"; do
+  name=${variant%%:*}; flags=${variant#*:}
+  # shellcheck disable=SC2086
+  "$abspose" train "${common[@]}" $flags --out "$out/t1_$name.safetensors" > "$out/t1_$name.train.log"
+  "$abspose" evaluate --dataset "$data" --model "$out/t1_$name.safetensors" --split test > "$out/t1_$name.eval.txt"
+done
+
+# (b) paper Table 5: canonical vs direct depth, trained on focal 1000-1500 px, tested on other ranges
+for target in canonical direct; do
+  "$abspose" train "${common[@]}" --depth-target $target --focal-min 1000 --focal-max 1500 \
+    --out "$out/t5_$target.safetensors" > "$out/t5_$target.train.log"
+  for range in "1000 1500" "500 800" "2000 2500"; do
+    set -- $range
+    "$abspose" evaluate --dataset "$data" --model "$out/t5_$target.safetensors" --split test \
+      --focal-min "$1" --focal-max "$2" > "$out/t5_${target}_$1-$2.eval.txt"
+  done
+done
+
+# (c) paper Table 3: the lifter's root vs Mehta's closed-form root (same relative pose)
+for root in lifter mehta; do
+  "$abspose" evaluate --dataset "$data" --model "$out/t1_both.safetensors" --split test --root $root \
+    > "$out/t3_$root.eval.txt"
+done
+grep -H "all\|distance" "$out"/*.eval.txt
