@@ -8,7 +8,9 @@ import abspose
 
 PUBLIC = {
     "abspose": ["AbsPoseError", "DataError", "ShapeError", "__version__", "lift", "LiftResult"],
-    "abspose.model": ["AbsPoseLifter", "LifterConfig", "TrainConfig", "train_lifter", "load_lifter", "predict"],
+    "abspose.model": [
+        "AbsPoseLifter", "LifterConfig", "TrainConfig", "train_lifter", "load_lifter", "predict",
+    ],
     "abspose.io": ["read_keypoints", "write_result"],
     "abspose.skeletons": [
         "H36M17", "COCO17", "BODY25", "MEDIAPIPE33", "Skeleton", "convert_to_h36m17", "get_layout",

@@ -32,4 +32,4 @@ def test_readme_commands_run_in_order(tmp_path, monkeypatch, request):
             argv = [a.replace("../shared/data", str(root)) for a in argv]
         result = runner.invoke(app, argv)
         assert result.exit_code == 0, f"{command}\n{result.output}"
-    assert (tmp_path / "demo_out" / "sample_3d.png").is_file()
+    assert (tmp_path / "demo_out" / "demo_3d.png").is_file() and (tmp_path / "lifted.json").is_file()
