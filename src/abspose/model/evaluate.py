@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from abspose.data.augment import BodyScaleConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
-from abspose.metrics import GroupErrors, PoseErrorAccumulator
+from abspose.metrics import GroupErrors, PoseErrorAccumulator, mpjpe
 from abspose.model.feed import LiftingArrays, draw_epoch
 from abspose.model.network import AbsPoseLifter
 from abspose.model.predict import Prediction, predict
@@ -84,13 +84,11 @@ def evaluate_lifter(
     names = dataset.clip_names[dataset.clip_index].tolist()
     acc.update(pred.joints_cam_mm, gt, pred_root_mm=pred.root_cam_mm, gt_root_mm=gt[:, r], groups=names)
     diff = pred.root_cam_mm - gt[:, r]
-    rel_pred = pred.joints_cam_mm - pred.root_cam_mm[:, None]
-    mpjpe = np.linalg.norm(rel_pred - (gt - gt[:, r : r + 1]), axis=-1).mean(-1)
     return Evaluation(
         groups=acc.compute(),
         root_error_mm=np.linalg.norm(diff, axis=-1),
         root_error_xyz_mm=np.abs(diff),
-        mpjpe_mm=mpjpe,
+        mpjpe_mm=mpjpe(pred.joints_cam_mm, gt, reduction="none"),
         distance_mm=np.linalg.norm(gt[:, r], axis=-1),
         focal_px=arrays.focal_px.astype(np.float64),
         stature_mm=arrays.stature_mm.astype(np.float64),

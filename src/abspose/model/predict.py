@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
+from abspose.geometry.normalize import root_depth_from_canonical, root_xy_from_canonical
 from abspose.model.network import AbsPoseLifter
 
 __all__ = ["Prediction", "predict"]
@@ -52,6 +53,6 @@ def predict(
         depth[sl] = out.depth.double().numpy()
         rel[sl] = out.joints_rel_mm.double().numpy()
     canonical = depth if model.config.depth_target == "canonical" else depth / f
-    root_xy = (kp[:, root_index].astype(np.float64) - c) * canonical[:, None]  # Eq. 5
-    root = np.concatenate([root_xy, (f * canonical)[:, None]], axis=1)  # Eq. 6
+    root_xy = root_xy_from_canonical(kp[:, root_index], c, canonical)  # (N, 2) Eq. 5
+    root = np.concatenate([root_xy, root_depth_from_canonical(canonical, f)[:, None]], axis=1)  # Eq. 6
     return Prediction(joints_cam_mm=rel + root[:, None, :], root_cam_mm=root, canonical_depth=canonical)
