@@ -89,3 +89,12 @@ def test_no_warning_when_focal_given(model, rng):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         lift(_pose(rng), focal_px=1500.0, image_size=(1920, 1080), model=model)
+
+
+def test_known_stature_rescales_about_the_camera(model, rng):
+    kp = _pose(rng, 2)
+    plain = lift(kp, focal_px=1500.0, principal_px=(960.0, 540.0), model=model)
+    tall = lift(kp, focal_px=1500.0, principal_px=(960.0, 540.0), model=model, stature_mm=[1900.0, 1600.0])
+    ratio = tall.root_cam_mm / plain.root_cam_mm
+    assert np.allclose(ratio, ratio[:, :1])  # each person moves along its own ray
+    assert np.allclose(tall.canonical_depth / plain.canonical_depth, ratio[:, 0])

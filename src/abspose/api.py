@@ -132,6 +132,7 @@ def lift(
     layout: str = "h36m17",
     confidences: Any = None,
     model: Any = None,
+    stature_mm: Any = None,
 ) -> LiftResult:
     """Lift 2D keypoints to absolute 3D joints in the camera frame.
 
@@ -145,6 +146,10 @@ def lift(
         layout: ``"h36m17"``, ``"coco17"``, ``"body25"`` or ``"mediapipe33"``.
         confidences: optional ``(J,)`` or ``(N, J)`` confidences; a joint at 0 is missing.
         model: None (the shipped model), a checkpoint path, or an :class:`AbsPoseLifter`.
+        stature_mm: optional known body height, scalar or ``(N,)`` [mm]. One image cannot tell
+            a tall person far away from a short one nearby; with the height known, each pose is
+            rescaled about the camera centre (its projection unchanged) to that stature, which
+            removes most of the depth error (see docs/results.md).
 
     Raises:
         AbsPoseError: bad shapes, NaN, unknown layout, non-positive or absurd focal length,
@@ -198,5 +203,7 @@ def lift(
     from abspose.model.predict import predict
 
     pred = predict(_resolve_model(model), converted, c, f, root_index=H36M17.root_index)
+    if stature_mm is not None:
+        pred = pred.with_stature(stature_mm)
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth
     return LiftResult(joints, root, canonical, f, c, focal_is_default)

@@ -197,6 +197,9 @@ def evaluate(
     plot: Annotated[Path | None, typer.Option(help="PNG of errors vs distance, focal, stature.")] = None,
     per_clip: Annotated[bool, typer.Option(help="Print the per-clip table.")] = False,
     root: Annotated[str, typer.Option(help="lifter, or mehta (closed-form root, paper Table 3).")] = "lifter",
+    known_stature: Annotated[
+        bool, typer.Option(help="Give the model each body's true height (size ambiguity removed).")
+    ] = False,
 ) -> None:
     """Score a lifter with ground-truth 2D of held-out subjects under virtual cameras."""
     from abspose.api import default_model_path
@@ -209,9 +212,19 @@ def evaluate(
     if root not in ("lifter", "mehta"):
         raise AbsPoseError(f"--root: expected lifter or mehta, got {root!r}")
     cameras = VirtualCameraConfig(focal_px=(focal_min, focal_max))
-    ev = evaluate_lifter(net, data, seed=seed, cameras=cameras, root=root)  # type: ignore[arg-type]
+    ev = evaluate_lifter(
+        net,
+        data,
+        seed=seed,
+        cameras=cameras,
+        root=root,  # type: ignore[arg-type]
+        known_stature=known_stature,
+    )
+    known = ", known stature" if known_stature else ""
     table = Table(
-        title=escape(f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px, {root} root")
+        title=escape(
+            f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px, {root} root{known}"
+        )
     )
     for col in ("group", "n", "MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC"):
         table.add_column(col)
@@ -250,6 +263,9 @@ def lift(
         str | None, typer.Option(help="h36m17, coco17, body25, mediapipe33 (default: from the file).")
     ] = None,
     model: Annotated[Path | None, typer.Option(help="Checkpoint; default: the shipped model.")] = None,
+    stature: Annotated[
+        float | None, typer.Option(help="Known body height of every person [mm]: removes the size ambiguity.")
+    ] = None,
 ) -> None:
     """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
     import warnings
@@ -269,6 +285,7 @@ def lift(
             layout=layout or kf.layout or "h36m17",
             confidences=kf.confidences,
             model=model,
+            stature_mm=stature,
         )
     for w in caught:
         console.print(f"[yellow]warning:[/yellow] {escape(str(w.message))}")

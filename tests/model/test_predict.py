@@ -1,10 +1,15 @@
 import numpy as np
+import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
-from abspose.data import BodyScaleConfig, VirtualCameraConfig
+from abspose.data import BodyScaleConfig, VirtualCameraConfig, skeleton_stature_mm
+from abspose.errors import AbsPoseError, ShapeError
 from abspose.geometry import Intrinsics, project
 from abspose.model import AbsPoseLifter, LifterConfig, LifterOutput, predict
 from abspose.model.feed import draw_epoch
+from abspose.model.predict import Prediction
 
 
 class _Oracle(AbsPoseLifter):
@@ -45,3 +50,27 @@ def test_flip_augmentation_keeps_valid_projections(tiny_dataset):
     # a flipped person's left joints are the unflipped right joints, mirrored
     k = int(np.flatnonzero(flipped)[0])
     assert np.allclose(a.joints_cam_mm[k, 4], b.joints_cam_mm[k, 1] * [-1, 1, 1], atol=1e-3)
+
+
+@given(factor=st.floats(0.6, 1.4), seed=st.integers(0, 1000))
+def test_with_stature_keeps_the_projection_and_reaches_the_height(tiny_dataset, factor, seed):
+    a = draw_epoch(tiny_dataset, np.random.default_rng(seed), VirtualCameraConfig(), BodyScaleConfig())
+    cam = a.joints_cam_mm.astype(np.float64)[:8]
+    pred = Prediction(cam, cam[:, 0].copy(), cam[:, 0, 2] / a.focal_px[:8])
+    target = skeleton_stature_mm(cam) * factor
+    scaled = pred.with_stature(target)
+    assert np.allclose(skeleton_stature_mm(scaled.joints_cam_mm), target)
+    for k in range(len(cam)):
+        K = Intrinsics(float(a.focal_px[k]), float(a.focal_px[k]), *map(float, a.principal_px[k]))
+        assert np.allclose(project(scaled.joints_cam_mm[k], K), project(cam[k], K), atol=1e-6)
+    assert np.allclose(scaled.canonical_depth, scaled.root_cam_mm[:, 2] / a.focal_px[:8])
+
+
+def test_with_stature_refuses_heights_not_in_mm(tiny_dataset):
+    a = draw_epoch(tiny_dataset, np.random.default_rng(0), VirtualCameraConfig(), BodyScaleConfig())
+    cam = a.joints_cam_mm.astype(np.float64)[:3]
+    pred = Prediction(cam, cam[:, 0].copy(), cam[:, 0, 2] / a.focal_px[:3])
+    with pytest.raises(AbsPoseError, match="millimetres"):
+        pred.with_stature(1.75)  # metres
+    with pytest.raises(ShapeError, match="stature_mm"):
+        pred.with_stature([1700.0, 1800.0])

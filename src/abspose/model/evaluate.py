@@ -62,11 +62,14 @@ def evaluate_lifter(
     cameras: VirtualCameraConfig | None = None,
     body: BodyScaleConfig | None = None,
     root: Literal["lifter", "mehta"] = "lifter",
+    known_stature: bool = False,
 ) -> Evaluation:
     """Draw one virtual camera (and adult body) per frame from ``seed``, lift, and score.
 
     ``root="mehta"`` keeps the lifter's root-relative pose but places it with Mehta et al.'s
-    closed-form root (the paper's Table 3 baseline).
+    closed-form root (the paper's Table 3 baseline). ``known_stature=True`` gives the model
+    each body's true stature (:meth:`Prediction.with_stature`): the error left once the
+    size-distance ambiguity is taken away.
     """
     arrays = draw_epoch(
         dataset,
@@ -80,6 +83,8 @@ def evaluate_lifter(
     r = H36M17.root_index
     if root == "mehta":
         pred = _with_mehta_root(pred, arrays)
+    if known_stature:
+        pred = pred.with_stature(arrays.stature_mm)
     acc = PoseErrorAccumulator()
     names = dataset.clip_names[dataset.clip_index].tolist()
     acc.update(pred.joints_cam_mm, gt, pred_root_mm=pred.root_cam_mm, gt_root_mm=gt[:, r], groups=names)

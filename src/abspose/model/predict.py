@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
+from abspose._checks import as_float_array
+from abspose.errors import AbsPoseError, ShapeError
 from abspose.geometry.normalize import root_depth_from_canonical, root_xy_from_canonical
 from abspose.model.network import AbsPoseLifter
 
@@ -27,6 +29,36 @@ class Prediction:
     joints_cam_mm: NDArray[np.float64]
     root_cam_mm: NDArray[np.float64]
     canonical_depth: NDArray[np.float64]
+
+    def with_stature(self, stature_mm: object) -> Prediction:
+        """Rescale each pose about the camera centre so its skeleton stature is ``stature_mm``.
+
+        A person's size and distance are ambiguous in one image: scaling a pose about the camera
+        centre leaves its projection unchanged. A known body height (scalar or ``(N,)``, in mm,
+        shoes off, floor to crown) resolves that ambiguity; the posture is kept. Only for the
+        H36M-17 layout (the stature is summed along the legs, spine and head).
+        """
+        from abspose.data.augment import ANKLE_HEIGHT_MM, skeleton_stature_mm
+
+        height = as_float_array(stature_mm, "stature_mm")
+        try:
+            target = np.broadcast_to(height, self.canonical_depth.shape)
+        except ValueError:
+            raise ShapeError(
+                f"stature_mm: expected a scalar or shape {self.canonical_depth.shape}, got {height.shape}"
+            ) from None
+        if not np.isfinite(target).all() or (target < 500).any() or (target > 2800).any():
+            raise AbsPoseError(
+                f"stature_mm: expected a body height between 500 and 2800 mm, got {target[:4]}; "
+                "pass the height in millimetres"
+            )
+        # the ankle's height above the floor is a constant of the stature, not a bone
+        factor = (target - ANKLE_HEIGHT_MM) / (skeleton_stature_mm(self.joints_cam_mm) - ANKLE_HEIGHT_MM)
+        return Prediction(
+            joints_cam_mm=self.joints_cam_mm * factor[:, None, None],
+            root_cam_mm=self.root_cam_mm * factor[:, None],
+            canonical_depth=self.canonical_depth * factor,
+        )
 
 
 @torch.no_grad()
