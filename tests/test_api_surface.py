@@ -22,6 +22,7 @@ PUBLIC = {
     ],
     "abspose.metrics": ["mpjpe", "pa_mpjpe", "mrpe", "pck3d", "auc", "PoseErrorAccumulator"],
     "abspose.baselines": ["mehta_root"],
+    "abspose.noise": ["ErrorModel", "fit_mixture", "fit_gaussian", "FitResult"],
     "abspose.data": [
         "convert_cmu", "convert_bvh", "read_bvh", "MocapDataset", "sample_cameras", "VirtualCameraConfig",
         "scale_bones", "BodyScaleConfig", "SPLITS",
