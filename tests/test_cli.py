@@ -100,3 +100,36 @@ def test_train_evaluate_lift_round_trip(tmp_path):
     assert lifted.exit_code == 0, lifted.output
     assert "no focal length given" in lifted.output and "person 0: pelvis at" in lifted.output
     assert len(out.read_text().splitlines()) == 18
+
+
+def test_fit_errors_recovers_known_noise(tmp_path):
+    rng = np.random.default_rng(0)
+    gt = rng.normal(0, 60, (3000, 17, 2)) + [640.0, 360.0]
+    scale = np.sqrt(((gt - gt.mean(1, keepdims=True)) ** 2).sum(-1).mean(-1))
+    pred = gt + rng.normal(0, 0.04, gt.shape) * scale[:, None, None]
+    np.save(tmp_path / "pred.npy", pred)
+    np.save(tmp_path / "gt.npy", gt)
+    out = tmp_path / "model.json"
+    result = runner.invoke(
+        app,
+        ["fit-errors", "--pred", str(tmp_path / "pred.npy"), "--gt", str(tmp_path / "gt.npy"),
+         "--out", str(out), "--plot", str(tmp_path / "e.png")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from abspose.noise import ErrorModel
+
+    model = ErrorModel.load(out)
+    assert np.allclose(model.std, 0.04, rtol=0.1) and (model.gamma > 0.95).all()
+    assert ErrorModel.load(tmp_path / "model_gaussian.json").provenance["kind"] == "gaussian"
+    assert (tmp_path / "e.png").exists()
+
+
+def test_noise_pose2sim_on_the_demo_excerpt(tmp_path):
+    from pathlib import Path
+
+    demo = Path(__file__).parent / "fixtures" / "pose2sim_demo"
+    result = runner.invoke(
+        app, ["noise", "pose2sim", "--source", str(demo), "--out-dir", str(tmp_path), "--fit-frames", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "openpose_body25b_mixture.json").exists() and (tmp_path / "errors.png").exists()

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from abspose._cli_noise import fit_errors, noise_app
 from abspose.errors import AbsPoseError
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Absolute 3D human pose in camera coordinates.", no_args_is_help=True)
 data_app = typer.Typer(help="Training data: convert motion capture, inspect datasets.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+app.add_typer(noise_app, name="noise")
+app.command("fit-errors")(fit_errors)
 console = Console(highlight=False, soft_wrap=True)
 _state = {"debug": False}
 
@@ -129,6 +132,12 @@ def train(
     seed: Annotated[int, typer.Option(help="Seed of everything random.")] = 0,
     focal_min: Annotated[float, typer.Option(help="Smallest training focal length [px].")] = 500.0,
     focal_max: Annotated[float, typer.Option(help="Largest training focal length [px].")] = 2500.0,
+    noise: Annotated[
+        str,
+        typer.Option(
+            help="2D errors added to the inputs: '' (none), openpose-mixture, openpose-gaussian, or a .json."
+        ),
+    ] = "",
 ) -> None:
     """Train the lifter on a dataset's train split, validating on its val split."""
     from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
@@ -141,7 +150,7 @@ def train(
     )  # fmt: skip
     tc = TrainConfig(
         optimizer=optimizer, epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size,  # type: ignore[arg-type]
-        seed=seed, cameras=VirtualCameraConfig(focal_px=(focal_min, focal_max)),
+        seed=seed, cameras=VirtualCameraConfig(focal_px=(focal_min, focal_max)), noise=noise,
     )  # fmt: skip
     train_set, val_set = (
         data.select_subjects(split_subjects("train")),

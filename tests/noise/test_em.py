@@ -83,9 +83,23 @@ def test_json_round_trip_keeps_provenance(tmp_path):
 def test_bad_inputs():
     with pytest.raises(ShapeError, match=r"\(N, 3, 2\)"):
         fit_mixture(np.zeros((10, 4, 2)), NAMES)
-    with pytest.raises(AbsPoseError, match="finite"):
+    with pytest.raises(AbsPoseError, match="at least 2"):
         fit_gaussian(np.full((10, 3, 2), np.nan), NAMES)
+    with pytest.raises(AbsPoseError, match="inf"):
+        fit_mixture(np.full((10, 3, 2), np.inf), NAMES)
     with pytest.raises(AbsPoseError, match="gamma"):
         ErrorModel(NAMES, np.full(3, 1.5), np.zeros((3, 2)), np.ones((3, 2)))
     with pytest.raises(AbsPoseError, match="fit-errors"):
         ErrorModel.from_json('{"format": "other"}')
+
+
+def test_missing_detections_are_skipped():
+    truth = _known_model()
+    errors = truth.sample(60_000, np.random.default_rng(5))
+    holes = errors.copy()
+    holes[np.random.default_rng(6).random((60_000, 3)) < 0.3] = np.nan  # 30% missing
+    full = fit_mixture(errors, NAMES).model
+    partial = fit_mixture(holes, NAMES).model
+    assert np.abs(partial.gamma - full.gamma).max() < 0.02
+    assert np.abs(partial.std / full.std - 1).max() < 0.05
+    assert np.allclose(fit_gaussian(holes, NAMES).std, np.nanstd(holes, axis=0))

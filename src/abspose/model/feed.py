@@ -1,4 +1,5 @@
-"""Training inputs drawn afresh every epoch: body sizes, virtual cameras, horizontal flips."""
+"""Training inputs drawn afresh every epoch: body sizes, virtual cameras, horizontal flips,
+and 2D detector errors sampled from an error model."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from abspose.data.augment import BodyScaleConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
 from abspose.data.samples import sample_views
+from abspose.errors import AbsPoseError
 from abspose.geometry.flip import flip_joints_cam, flip_keypoints_px
+from abspose.geometry.normalize import pose_scale
+from abspose.noise.model import ErrorModel
+from abspose.skeletons import H36M17
 
 __all__ = ["LiftingArrays", "draw_epoch"]
 
@@ -40,12 +45,19 @@ def draw_epoch(
     *,
     augment_body: bool = True,
     flip: bool = True,
+    noise: ErrorModel | None = None,
 ) -> LiftingArrays:
     """New virtual cameras (and bodies) for every frame; half the samples mirrored if ``flip``.
 
     The flip mirrors the image about the principal point and the camera frame about its y-z
-    plane, swapping left and right joints, so the pair stays a valid projection.
+    plane, swapping left and right joints, so the pair stays a valid projection. With an
+    error model, each sample's keypoints get errors drawn from it, scaled by the sample's
+    true pose scale σ_pose (paper Sec. 4.2: GT 2D + synthesized errors, fresh every epoch).
     """
+    if noise is not None and noise.joint_names != H36M17.joint_names:
+        raise AbsPoseError(
+            f"noise: expected an error model over the H36M-17 joints, got joints {noise.joint_names}"
+        )
     views = sample_views(
         dataset.joints_world_mm, dataset.floor_y_mm, rng, cameras, body, augment=augment_body
     )
@@ -56,6 +68,8 @@ def draw_epoch(
         cam = cam.copy()
         kp[mirror] = flip_keypoints_px(kp[mirror], views.principal_px[mirror, 0])
         cam[mirror] = flip_joints_cam(cam[mirror])
+    if noise is not None:
+        kp = kp + noise.sample_px(pose_scale(kp), rng)
     stature = views.stature_mm if views.stature_mm is not None else np.full(len(kp), np.nan)
     return LiftingArrays(
         keypoints_px=kp.astype(np.float32),

@@ -28,6 +28,7 @@ from abspose.model.feed import LiftingArrays, draw_epoch
 from abspose.model.loss import lifter_loss
 from abspose.model.network import AbsPoseLifter
 from abspose.model.predict import predict
+from abspose.noise.model import load_error_model
 from abspose.skeletons import H36M17
 
 __all__ = ["EpochStats", "TrainConfig", "train_lifter"]
@@ -54,6 +55,9 @@ class TrainConfig:
         augment_body: random adult statures and bone lengths.
         cameras, body: sampling ranges.
         threads: torch CPU threads (0: torch's default).
+        noise: 2D error model added to the inputs: ``""`` (ground-truth 2D), a shipped name
+            (``"openpose-mixture"``, ``"openpose-gaussian"``) or a ``.json`` from
+            ``abspose fit-errors``; its content is stored in the checkpoint.
     """
 
     optimizer: Literal["adam", "rmsprop"] = "adam"
@@ -68,6 +72,7 @@ class TrainConfig:
     cameras: VirtualCameraConfig = field(default_factory=VirtualCameraConfig)
     body: BodyScaleConfig = field(default_factory=BodyScaleConfig)
     threads: int = 0
+    noise: str = ""
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 2 or self.lr <= 0:
@@ -181,18 +186,19 @@ def train_lifter(
         history = [EpochStats(**h) for h in ckpt.meta["history"]]
         start_epoch = int(ckpt.meta["epoch"]) + 1
 
+    noise = load_error_model(train_config.noise) if train_config.noise else None
     val_arrays = None
     if val is not None and len(val):
         val_rng = np.random.default_rng([train_config.seed, 2**31 - 1])
         val_arrays = draw_epoch(
-            val, val_rng, train_config.cameras, train_config.body, augment_body=True, flip=False
+            val, val_rng, train_config.cameras, train_config.body, augment_body=True, flip=False, noise=noise
         )
 
     for epoch in range(start_epoch, train_config.epochs):
         t0 = time.perf_counter()
         arrays = draw_epoch(
             train, np.random.default_rng([train_config.seed, epoch]), train_config.cameras, train_config.body,
-            augment_body=train_config.augment_body, flip=train_config.flip,
+            augment_body=train_config.augment_body, flip=train_config.flip, noise=noise,
         )  # fmt: skip
         gen = _seed_torch(train_config.seed, epoch)
         for group in opt.param_groups:
@@ -226,6 +232,8 @@ def train_lifter(
                 "train_config": meta_train,
                 "history": [asdict(h) for h in history],
             }
+            if noise is not None:
+                meta["noise_model"] = noise.to_json()
             save_checkpoint(checkpoint, Checkpoint(config, model.state_dict(), _optimizer_tensors(opt), meta))
         if on_epoch is not None:
             on_epoch(stats)

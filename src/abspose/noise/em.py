@@ -59,20 +59,23 @@ def _check_errors(errors: Any, joint_names: tuple[str, ...]) -> NDArray[np.float
     e = as_float_array(errors, "errors")
     if e.ndim != 3 or e.shape[1:] != (len(joint_names), 2):
         raise ShapeError(f"errors: expected shape (N, {len(joint_names)}, 2), got {e.shape}")
-    if len(e) < 2:
-        raise AbsPoseError(f"errors: expected at least 2 error samples per joint, got {len(e)}")
-    if not np.isfinite(e).all():
-        raise AbsPoseError("errors: expected finite values; drop missing detections before fitting")
+    if np.isinf(e).any():
+        raise AbsPoseError("errors: expected finite values or NaN (missing), got inf")
+    counts = np.isfinite(e).all(-1).sum(0)
+    if (counts < 2).any():
+        few = [joint_names[j] for j in np.flatnonzero(counts < 2)]
+        raise AbsPoseError(f"errors: expected at least 2 finite error samples per joint; {few} have fewer")
     return e
 
 
 def fit_gaussian(
     errors: Any, joint_names: tuple[str, ...], provenance: dict[str, Any] | None = None
 ) -> ErrorModel:
-    """Fit one Gaussian per joint to ``(N, J, 2)`` errors [σ_pose] (maximum likelihood)."""
+    """Fit one Gaussian per joint to ``(N, J, 2)`` errors [σ_pose] (maximum likelihood); NaN
+    rows are missing detections and are skipped."""
     e = _check_errors(errors, tuple(joint_names))
-    std = np.maximum(e.std(0), _MIN_STD)
-    return ErrorModel.gaussian_only(tuple(joint_names), e.mean(0), std, provenance)
+    std = np.maximum(np.nanstd(e, axis=0), _MIN_STD)
+    return ErrorModel.gaussian_only(tuple(joint_names), np.nanmean(e, axis=0), std, provenance)
 
 
 def fit_mixture(
@@ -88,34 +91,38 @@ def fit_mixture(
     """Fit ``γ N(μ, diag σ²) + (1-γ)/v`` per joint to ``(N, J, 2)`` errors [σ_pose] by EM.
 
     Args:
-        errors: ``(N, J, 2)`` errors, detected minus true, divided by the pose scale σ_pose.
+        errors: ``(N, J, 2)`` errors, detected minus true, divided by the pose scale σ_pose;
+            NaN marks a missing detection (skipped).
         joint_names: the J joint names.
         half_width: half-width ``h`` of the uniform box [σ_pose]; ``v = (2h)²``.
         gamma_init: initial Gaussian weight (the paper: 0.9).
         max_iterations: iteration cap.
-        tolerance: stop when the log-likelihood gains less than ``tolerance * N * J``.
+        tolerance: stop when the log-likelihood gains less than ``tolerance`` per error.
         provenance: stored in the model (data, detector, command).
     """
     names = tuple(joint_names)
     e = _check_errors(errors, names)
     if not half_width > 0 or not 0 < gamma_init < 1:
         raise AbsPoseError(f"expected half_width > 0 and 0 < gamma_init < 1, got {half_width}, {gamma_init}")
-    n, j, _ = e.shape
-    mean = e.mean(0)  # (J, 2)
-    std = np.maximum(e.std(0), _MIN_STD)
+    present = np.asarray(np.isfinite(e).all(-1))  # (N, J)
+    n = int(present.sum())
+    j = e.shape[1]
+    mean = np.nanmean(e, axis=0)  # (J, 2)
+    std = np.maximum(np.nanstd(e, axis=0), _MIN_STD)
+    e = np.where(present[..., None], e, mean)  # missing entries get weight 0 below
     gamma = np.full(j, gamma_init)
     log_uniform = -2.0 * math.log(2.0 * half_width)
     trace: list[float] = []
     converged = False
     iterations = 0
     for iterations in range(1, max_iterations + 1):  # noqa: B007 (used after the loop)
-        w, ll = _e_step(e, gamma, mean, std, log_uniform)
+        w, ll = _e_step(e, present, gamma, mean, std, log_uniform)
         trace.append(ll)
-        if len(trace) > 1 and trace[-1] - trace[-2] < tolerance * n * j:
+        if len(trace) > 1 and trace[-1] - trace[-2] < tolerance * n:
             converged = True
             break
-        gamma, mean, std = _m_step(e, w)
-    _, ll = _e_step(e, gamma, mean, std, log_uniform)
+        gamma, mean, std = _m_step(e, w, present)
+    _, ll = _e_step(e, present, gamma, mean, std, log_uniform)
     trace.append(ll)
     model = ErrorModel(names, gamma, mean, std, half_width, provenance or {})
     return FitResult(model, np.asarray(trace), iterations, converged)
@@ -123,6 +130,7 @@ def fit_mixture(
 
 def _e_step(
     e: NDArray[np.float64],
+    present: NDArray[np.bool_],
     gamma: NDArray[np.float64],
     mean: NDArray[np.float64],
     std: NDArray[np.float64],
@@ -134,16 +142,16 @@ def _e_step(
     with np.errstate(divide="ignore"):
         a = np.log(gamma) + log_gauss  # (N, J)
         b = np.log1p(-gamma) + log_uniform  # (J,)
-    log_total = np.logaddexp(a, b)
-    w = np.exp(a - log_total)
+    log_total = np.where(present, np.logaddexp(a, b), 0.0)
+    w = np.where(present, np.exp(a - log_total), 0.0)
     return w, float(log_total.sum())
 
 
 def _m_step(
-    e: NDArray[np.float64], w: NDArray[np.float64]
+    e: NDArray[np.float64], w: NDArray[np.float64], present: NDArray[np.bool_]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     total = w.sum(0)  # (J,)
-    gamma = total / len(w)
+    gamma = total / present.sum(0)
     safe = np.maximum(total, 1e-12)[:, None]
     mean = np.einsum("nj,njk->jk", w, e) / safe
     d = e - mean

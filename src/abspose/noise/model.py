@@ -36,13 +36,21 @@ from numpy.typing import NDArray
 from abspose._checks import as_float_array
 from abspose.errors import AbsPoseError, DataError, ShapeError
 
-__all__ = ["DEFAULT_HALF_WIDTH", "ErrorModel"]
+__all__ = ["DEFAULT_HALF_WIDTH", "SHIPPED_ERROR_MODELS", "ErrorModel", "load_error_model"]
 
 #: Default half-width of the uniform outlier box, in units of the pose scale σ_pose (the
 #: paper's ±50 px for people of σ_pose ≈ 100 px).
 DEFAULT_HALF_WIDTH = 0.5
 
 _FORMAT = "abspose-error-model/1"
+
+#: Error models shipped in the package (``abspose/assets/noise/``): OpenPose BODY_25B errors
+#: measured by leave-one-view-out on Pose2Sim's demo capture (frames 1-50, all 4 views), made
+#: by ``abspose noise pose2sim`` (see docs/noise.md).
+SHIPPED_ERROR_MODELS = {
+    "openpose-mixture": "openpose_body25b_mixture.json",
+    "openpose-gaussian": "openpose_body25b_gaussian.json",
+}
 
 
 @dataclass(frozen=True)
@@ -189,3 +197,18 @@ def _log_mixture(
         a = np.log(gamma) + log_gauss
         b = np.log1p(-gamma) - log_v + np.zeros_like(a)
     return np.logaddexp(a, b)
+
+
+def load_error_model(name_or_path: str | Path) -> ErrorModel:
+    """A shipped error model by name (:data:`SHIPPED_ERROR_MODELS`) or one from a JSON file."""
+    if str(name_or_path) in SHIPPED_ERROR_MODELS:
+        from importlib import resources
+
+        asset = resources.files("abspose") / "assets" / "noise" / SHIPPED_ERROR_MODELS[str(name_or_path)]
+        return ErrorModel.load(Path(str(asset)))
+    path = Path(name_or_path)
+    if not path.suffix == ".json":
+        raise DataError(
+            f"error model {name_or_path!r}: expected one of {sorted(SHIPPED_ERROR_MODELS)} or a .json file"
+        )
+    return ErrorModel.load(path)

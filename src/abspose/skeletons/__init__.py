@@ -1,7 +1,7 @@
 """Joint layouts addressed by name, and conversion of input layouts to Human3.6M-17.
 
 The canonical layout is :data:`H36M17` (root ``pelvis``); every abspose array of 17 joints
-is in its order. Inputs in :data:`COCO17`, :data:`BODY25` or :data:`MEDIAPIPE33` are
+is in its order. Inputs in :data:`COCO17`, :data:`BODY25`, :data:`BODY25B` or :data:`MEDIAPIPE33` are
 converted with :func:`convert_to_h36m17`.
 """
 
@@ -13,10 +13,11 @@ from abspose.skeletons.convert import (
     convert_to_h36m17,
     get_layout,
 )
-from abspose.skeletons.layouts import BODY25, COCO17, H36M17, MEDIAPIPE33
+from abspose.skeletons.layouts import BODY25, BODY25B, COCO17, H36M17, MEDIAPIPE33
 
 __all__ = [
     "BODY25",
+    "BODY25B",
     "COCO17",
     "H36M17",
     "LAYOUTS",

@@ -16,6 +16,9 @@ nose        nose                            nose                            appr
 head_top    1.5 mid(ears) - 0.5 thorax      1.5 mid(ears) - 0.5 neck        approx
 ==========  ==============================  =============================  =========
 
+``body25b`` (OpenPose's experimental model) is converted like coco17 (it starts with the
+COCO-17 keypoints), with its own ``neck`` as thorax and its detected ``head_top``.
+
 Detector hips are surface landmarks, lower and wider than Human3.6M's hip joint centres;
 the head top is extrapolated above the ears along the thorax-to-ears line. A converted
 joint's confidence is the smallest confidence among the joints it is built from.
@@ -38,12 +41,12 @@ from numpy.typing import NDArray
 from abspose._checks import as_float_array
 from abspose.errors import AbsPoseError, ShapeError
 from abspose.skeletons._skeleton import Skeleton
-from abspose.skeletons.layouts import BODY25, COCO17, H36M17, MEDIAPIPE33
+from abspose.skeletons.layouts import BODY25, BODY25B, COCO17, H36M17, MEDIAPIPE33
 
 __all__ = ["LAYOUTS", "ConvertedKeypoints", "conversion_matrix", "convert_to_h36m17", "get_layout"]
 
 #: Layouts by name, for user-facing ``layout=`` arguments.
-LAYOUTS: dict[str, Skeleton] = {s.name: s for s in (H36M17, COCO17, BODY25, MEDIAPIPE33)}
+LAYOUTS: dict[str, Skeleton] = {s.name: s for s in (H36M17, COCO17, BODY25, BODY25B, MEDIAPIPE33)}
 
 _Recipe = dict[str, dict[str, float]]
 
@@ -83,6 +86,10 @@ _RECIPES: dict[str, _Recipe] = {
     "coco17": _detector_recipe(_mid("l_hip", "r_hip"), _mid("l_shoulder", "r_shoulder")),
     "mediapipe33": _detector_recipe(_mid("l_hip", "r_hip"), _mid("l_shoulder", "r_shoulder")),
     "body25": _detector_recipe({"mid_hip": 1.0}, {"neck": 1.0}),
+    "body25b": {
+        **_detector_recipe(_mid("l_hip", "r_hip"), {"neck": 1.0}),
+        "head_top": {"head_top": 1.0},
+    },
 }
 
 

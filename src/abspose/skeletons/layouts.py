@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abspose.skeletons._skeleton import Skeleton
 
-__all__ = ["BODY25", "COCO17", "H36M17", "MEDIAPIPE33"]
+__all__ = ["BODY25", "BODY25B", "COCO17", "H36M17", "MEDIAPIPE33"]
 
 #: Human3.6M 17-joint layout in VideoPose3D / MMPose order (the order every abspose array uses).
 #: ``nose`` is Human3.6M's "Neck/Nose" joint; ``head_top`` its "Head" joint.
@@ -60,6 +60,25 @@ BODY25 = Skeleton(
         "l_ankle", "l_ankle", "l_ankle", "r_ankle", "r_ankle", "r_ankle",
     ),
     root="mid_hip",
+)  # fmt: skip
+
+#: OpenPose's experimental BODY_25B: COCO-17 order, then neck, head top and the feet.
+BODY25B = Skeleton(
+    name="body25b",
+    joint_names=(
+        "nose", "l_eye", "r_eye", "l_ear", "r_ear",
+        "l_shoulder", "r_shoulder", "l_elbow", "r_elbow", "l_wrist", "r_wrist",
+        "l_hip", "r_hip", "l_knee", "r_knee", "l_ankle", "r_ankle",
+        "neck", "head_top",
+        "l_big_toe", "l_small_toe", "l_heel", "r_big_toe", "r_small_toe", "r_heel",
+    ),
+    parents=(
+        "head_top", "nose", "nose", "l_eye", "r_eye",
+        "neck", "neck", "l_shoulder", "r_shoulder", "l_elbow", "r_elbow",
+        None, None, "l_hip", "r_hip", "l_knee", "r_knee",
+        None, "neck",
+        "l_ankle", "l_big_toe", "l_ankle", "r_ankle", "r_big_toe", "r_ankle",
+    ),
 )  # fmt: skip
 
 #: MediaPipe / BlazePose 33 pose landmarks.
