@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
@@ -209,6 +209,13 @@ def evaluate(
     known_stature: Annotated[
         bool, typer.Option(help="Give the model each body's true height (size ambiguity removed).")
     ] = False,
+    input_errors: Annotated[
+        str | None,
+        typer.Option(
+            help="2D errors on the inputs: errors.npz of `abspose noise pose2sim` (its held-out "
+            "frames), an error model .json, or a shipped model name."
+        ),
+    ] = None,
 ) -> None:
     """Score a lifter with ground-truth 2D of held-out subjects under virtual cameras."""
     from abspose.api import default_model_path
@@ -221,6 +228,7 @@ def evaluate(
     if root not in ("lifter", "mehta"):
         raise AbsPoseError(f"--root: expected lifter or mehta, got {root!r}")
     cameras = VirtualCameraConfig(focal_px=(focal_min, focal_max))
+    errors = _input_errors(input_errors) if input_errors else None
     ev = evaluate_lifter(
         net,
         data,
@@ -228,8 +236,11 @@ def evaluate(
         cameras=cameras,
         root=root,  # type: ignore[arg-type]
         known_stature=known_stature,
+        input_errors=errors,
     )
-    known = ", known stature" if known_stature else ""
+    known = (", known stature" if known_stature else "") + (
+        f", 2D errors: {input_errors}" if errors is not None else ""
+    )
     table = Table(
         title=escape(
             f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px, {root} root{known}"
@@ -254,6 +265,22 @@ def evaluate(
     if plot is not None:
         plot_evaluation(ev, plot, title=f"{split} split, focal {focal_min:g}-{focal_max:g} px")
         console.print(f"wrote {plot}")
+
+
+def _input_errors(source: str) -> Any:
+    """Error vectors (held-out rows of an errors.npz) or an error model, for `evaluate`."""
+    from abspose.noise import load_error_model
+
+    if source.endswith(".npz"):
+        with np.load(source) as z:
+            if "errors" not in z or "frame" not in z:
+                raise AbsPoseError(f"{source}: expected an errors.npz written by `abspose noise pose2sim`")
+            first = int(z["fit_frames"])
+            rows = z["errors"][z["frame"] >= first]
+        complete = rows[np.isfinite(rows).all(axis=(1, 2))]
+        console.print(f"{len(complete)} held-out real error vectors (frames >= {first})")
+        return complete
+    return load_error_model(source)
 
 
 @app.command()

@@ -17,10 +17,13 @@ from numpy.typing import NDArray
 from abspose.data.augment import BodyScaleConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
+from abspose.errors import AbsPoseError
+from abspose.geometry.normalize import pose_scale
 from abspose.metrics import GroupErrors, PoseErrorAccumulator, mpjpe
 from abspose.model.feed import LiftingArrays, draw_epoch
 from abspose.model.network import AbsPoseLifter
 from abspose.model.predict import Prediction, predict
+from abspose.noise.model import ErrorModel
 from abspose.skeletons import H36M17
 
 __all__ = ["Evaluation", "evaluate_lifter", "plot_evaluation"]
@@ -63,6 +66,7 @@ def evaluate_lifter(
     body: BodyScaleConfig | None = None,
     root: Literal["lifter", "mehta"] = "lifter",
     known_stature: bool = False,
+    input_errors: ErrorModel | NDArray[np.float64] | None = None,
 ) -> Evaluation:
     """Draw one virtual camera (and adult body) per frame from ``seed``, lift, and score.
 
@@ -70,6 +74,11 @@ def evaluate_lifter(
     closed-form root (the paper's Table 3 baseline). ``known_stature=True`` gives the model
     each body's true stature (:meth:`Prediction.with_stature`): the error left once the
     size-distance ambiguity is taken away.
+
+    ``input_errors`` puts detector errors on the 2D inputs, in units of each pose's scale
+    σ_pose: an :class:`ErrorModel` to sample from, or ``(M, 17, 2)`` measured error vectors
+    (whole poses, NaN-free) drawn with replacement, so the real errors' correlations across
+    joints are kept.
     """
     arrays = draw_epoch(
         dataset,
@@ -78,7 +87,10 @@ def evaluate_lifter(
         body or BodyScaleConfig(),
         flip=False,
     )
-    pred = predict(model, arrays.keypoints_px, arrays.principal_px, arrays.focal_px)
+    keypoints = arrays.keypoints_px
+    if input_errors is not None:
+        keypoints = keypoints + _draw_errors(input_errors, keypoints, np.random.default_rng([seed, 11]))
+    pred = predict(model, keypoints, arrays.principal_px, arrays.focal_px)
     gt = arrays.joints_cam_mm.astype(np.float64)
     r = H36M17.root_index
     if root == "mehta":
@@ -98,6 +110,24 @@ def evaluate_lifter(
         focal_px=arrays.focal_px.astype(np.float64),
         stature_mm=arrays.stature_mm.astype(np.float64),
     )
+
+
+def _draw_errors(
+    errors: ErrorModel | NDArray[np.float64], keypoints_px: NDArray[np.float32], rng: np.random.Generator
+) -> NDArray[np.float32]:
+    scale = pose_scale(keypoints_px)  # (N,)
+    if isinstance(errors, ErrorModel):
+        return errors.sample_px(scale, rng).astype(np.float32)
+    pool = np.asarray(errors, dtype=np.float64)
+    if (
+        pool.ndim != 3
+        or pool.shape[1:] != (H36M17.num_joints, 2)
+        or not np.isfinite(pool).all()
+        or not len(pool)
+    ):
+        raise AbsPoseError(f"input_errors: expected (M, 17, 2) finite error vectors, got {pool.shape}")
+    picked = pool[rng.integers(0, len(pool), len(scale))]
+    return (picked * scale[:, None, None]).astype(np.float32)
 
 
 def _with_mehta_root(pred: Prediction, arrays: LiftingArrays) -> Prediction:
