@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The ablations of docs/results.md, on CMU with virtual cameras (GT 2D).
-# Usage: bash benchmarks/ablations.sh DATASET.npz OUTDIR   (about 20 minutes on 2 cores)
+# Usage: bash benchmarks/ablations.sh DATASET.npz OUTDIR   (about 30 minutes on 2 cores)
 set -euo pipefail
 data=${1:?dataset .npz from abspose data cmu}
 out=${2:?output folder}
@@ -34,3 +34,19 @@ for root in lifter mehta; do
     > "$out/t3_$root.eval.txt"
 done
 grep -H "all\|distance" "$out"/*.eval.txt
+
+# (d) paper Table 2: train on GT 2D vs + single-Gaussian errors vs + mixture errors; test on GT 2D,
+# on held-out real OpenPose errors (frames 50-99 of Pose2Sim's demo, never fitted) and on samples
+# of the mixture. Needs the errors of `abspose noise pose2sim` in $out/pose2sim_errors/errors.npz:
+#   pip download pose2sim==0.3.6 --no-deps -d "$out/wheels"
+#   abspose noise pose2sim --source "$out"/wheels/pose2sim-0.3.6-py3-none-any.whl --out-dir "$out/pose2sim_errors"
+for noise in none openpose-gaussian openpose-mixture; do
+  flags=(); [ "$noise" != none ] && flags=(--noise "$noise")
+  "$abspose" train "${common[@]}" "${flags[@]}" --out "$out/t2_$noise.safetensors" > "$out/t2_$noise.train.log"
+  for test in gt real mixture; do
+    case $test in gt) e=();; real) e=(--input-errors "$out/pose2sim_errors/errors.npz");;
+                  mixture) e=(--input-errors openpose-mixture);; esac
+    "$abspose" evaluate --dataset "$data" --model "$out/t2_$noise.safetensors" --split test "${e[@]}" \
+      > "$out/t2_${noise}_$test.eval.txt"
+  done
+done
