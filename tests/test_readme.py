@@ -26,9 +26,8 @@ def test_readme_commands_run_in_order(tmp_path, monkeypatch, request):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     for command in COMMANDS:
-        argv = [
-            str(README.parent / a) if a.startswith(("src/", "tests/")) else a for a in shlex.split(command)[1:]
-        ]
+        local = ("src/", "tests/")
+        argv = [str(README.parent / a) if a.startswith(local) else a for a in shlex.split(command)[1:]]
         if any("../shared/data" in a for a in argv):
             root = request.getfixturevalue("data_root")  # skips when the data is absent
             argv = [a.replace("../shared/data", str(root)) for a in argv]
