@@ -78,8 +78,8 @@ def test_bad_keypoints(model, rng):
     with pytest.raises(AbsPoseError, match="one point"):
         lift(np.full((17, 2), 100.0), **kw)
     conf = np.ones(17)
-    conf[COCO17.index("l_ankle")] = 0.0
-    with pytest.raises(AbsPoseError, match="missing"):
+    conf[[COCO17.index(n) for n in ("l_ankle", "r_ankle", "l_knee", "r_knee", "l_wrist", "r_wrist")]] = 0.0
+    with pytest.raises(AbsPoseError, match="12 are needed"):
         lift(_pose(rng), layout="coco17", confidences=conf, **kw)
     with pytest.raises(AbsPoseError, match="model"):
         lift(_pose(rng), focal_px=1500.0, principal_px=(0, 0), model=42)
@@ -98,3 +98,18 @@ def test_known_stature_rescales_about_the_camera(model, rng):
     ratio = tall.root_cam_mm / plain.root_cam_mm
     assert np.allclose(ratio, ratio[:, :1])  # each person moves along its own ray
     assert np.allclose(tall.canonical_depth / plain.canonical_depth, ratio[:, 0])
+
+
+def test_missing_joints_are_filled_in_not_taken_at_zero(model, rng):
+    kw = {"focal_px": 1500.0, "principal_px": (960.0, 540.0), "model": model}
+    kp = _pose(rng)
+    conf = np.ones(17)
+    conf[COCO17.index("l_ankle")] = 0.0
+    moved = kp.copy()
+    moved[COCO17.index("l_ankle")] = (0.0, 0.0)  # OpenPose's "not found"
+    a = lift(kp, layout="coco17", confidences=conf, **kw)
+    b = lift(moved, layout="coco17", confidences=conf, **kw)
+    assert np.allclose(a.joints_cam_mm, b.joints_cam_mm)  # the missing position is never used
+    assert a.imputed[0].tolist() == [n == "l_ankle" for n in H36M17.joint_names]
+    low = lift(kp, layout="coco17", confidences=np.full(17, 0.2), min_confidence=0.1, **kw)
+    assert not low.imputed.any()

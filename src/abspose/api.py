@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from abspose._checks import as_float_array, check_points
 from abspose.errors import AbsPoseError, ShapeError
 from abspose.geometry.normalize import pose_scale
-from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
+from abspose.skeletons import H36M17, conversion_matrix, convert_to_h36m17, get_layout
 
 if TYPE_CHECKING:
     from abspose.model import AbsPoseLifter
@@ -62,6 +62,8 @@ class LiftResult:
         focal_px: ``(N,)`` focal length used [px].
         principal_px: ``(N, 2)`` principal point used [px].
         focal_is_default: True when ``focal_px`` came from :func:`default_focal_px`.
+        imputed: ``(N, 17)`` True where a joint was missing in 2D and filled in from the
+            2D pose prior before lifting (:mod:`abspose.model.impute`).
         joint_names: the 17 joint names, in array order.
     """
 
@@ -71,6 +73,7 @@ class LiftResult:
     focal_px: NDArray[np.float64]
     principal_px: NDArray[np.float64]
     focal_is_default: bool
+    imputed: NDArray[np.bool_]
     joint_names: tuple[str, ...] = H36M17.joint_names
 
     @property
@@ -133,6 +136,7 @@ def lift(
     confidences: Any = None,
     model: Any = None,
     stature_mm: Any = None,
+    min_confidence: float = 0.0,
 ) -> LiftResult:
     """Lift 2D keypoints to absolute 3D joints in the camera frame.
 
@@ -144,30 +148,41 @@ def lift(
         principal_px: ``(2,)`` or ``(N, 2)`` principal point [px]; default the image centre.
         image_size: ``(width, height)`` [px], needed when the focal or principal point is not given.
         layout: ``"h36m17"``, ``"coco17"``, ``"body25"`` or ``"mediapipe33"``.
-        confidences: optional ``(J,)`` or ``(N, J)`` confidences; a joint at 0 is missing.
+        confidences: optional ``(J,)`` or ``(N, J)`` confidences. A joint at or below
+            ``min_confidence`` is missing: its 2D position is ignored and filled in from the
+            visible joints by a Gaussian 2D-pose prior (``LiftResult.imputed`` tells which);
+            a pose needs 12 of the 17 H36M joints (1-3 missing cost 1-4 mm MPJPE).
         model: None (the shipped model), a checkpoint path, or an :class:`AbsPoseLifter`.
         stature_mm: optional known body height, scalar or ``(N,)`` [mm]. One image cannot tell
             a tall person far away from a short one nearby; with the height known, each pose is
             rescaled about the camera centre (its projection unchanged) to that stature, which
             removes most of the depth error (see docs/results.md).
+        min_confidence: confidence at or below which a joint counts as missing (default 0:
+            only joints a detector did not find, such as OpenPose's (0, 0, 0)).
 
     Raises:
         AbsPoseError: bad shapes, NaN, unknown layout, non-positive or absurd focal length,
-            collapsed poses, missing joints, or a missing image size.
+            collapsed poses, too few visible joints, or a missing image size.
     """
     skeleton = get_layout(layout)
     kp = check_points(keypoints_px, "keypoints_px", dim=2, joints=skeleton.num_joints)
     kp = kp.reshape(-1, skeleton.num_joints, 2)
     n = kp.shape[0]
+    visible = np.ones((n, H36M17.num_joints), dtype=bool)
+    conf = None
     if confidences is not None:
         conf = _per_pose(confidences, n, (skeleton.num_joints,), "confidences")
-        if (conf <= 0).any():
-            missing = [skeleton.joint_names[j] for j in np.flatnonzero((conf <= 0).any(0))]
-            raise AbsPoseError(
-                f"keypoints_px: joints {missing} are missing (confidence 0); the lifter needs all "
-                "joints: drop those people or fill the joints in"
-            )
-    converted = convert_to_h36m17(kp, skeleton).keypoints  # (N, 17, 2)
+        if not np.isfinite(conf).all():
+            raise ShapeError("confidences: expected finite values")
+        kp = np.where((conf > min_confidence)[..., None], kp, np.nan)  # a missing joint has no position
+    converted = convert_to_h36m17(np.nan_to_num(kp), skeleton, conf).keypoints  # (N, 17, 2)
+    if conf is not None:
+        W = conversion_matrix(skeleton.name)  # a joint built from a missing one is missing
+        visible = ~((np.isnan(kp[..., 0])[:, None, :]) & (W != 0)[None]).any(-1)
+        if not visible.all():
+            from abspose.model.impute import impute_missing
+
+            converted = impute_missing(converted, visible)
     if (pose_scale(converted) < 1e-6).any():
         raise AbsPoseError("keypoints_px: a pose has all its joints on one point; expected a spread-out pose")
 
@@ -206,4 +221,4 @@ def lift(
     if stature_mm is not None:
         pred = pred.with_stature(stature_mm)
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth
-    return LiftResult(joints, root, canonical, f, c, focal_is_default)
+    return LiftResult(joints, root, canonical, f, c, focal_is_default, ~visible)

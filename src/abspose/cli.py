@@ -36,6 +36,33 @@ def _main(
     _state["debug"] = debug
 
 
+@data_app.command("prior")
+def data_prior(
+    dataset: Annotated[
+        Path, typer.Option(exists=True, dir_okay=False, help="Dataset .npz from `abspose data cmu`.")
+    ],
+    out: Annotated[Path, typer.Option(help="Prior to write (.json).")],
+    seed: Annotated[int, typer.Option(help="Seed of the cameras and bodies.")] = 0,
+) -> None:
+    """Fit the Gaussian 2D-pose prior used to fill in missing joints (train split, training cameras)."""
+    from abspose.data import BodyScaleConfig, MocapDataset, VirtualCameraConfig, split_subjects
+    from abspose.model.feed import draw_epoch
+    from abspose.model.impute import fit_pose_prior
+
+    data = MocapDataset.load(dataset).select_subjects(split_subjects("train"))
+    arrays = draw_epoch(data, np.random.default_rng([seed, 5]), VirtualCameraConfig(), BodyScaleConfig())
+    prior = fit_pose_prior(
+        arrays.keypoints_px,
+        provenance={
+            "data": f"{dataset.name}, train split, {len(data)} frames, one virtual camera each, flips",
+            "command": f"abspose data prior --dataset {dataset.name} --seed {seed}",
+        },
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(prior.to_json())
+    console.print(f"wrote {out} (fitted on {len(data)} poses)")
+
+
 @data_app.command("cmu")
 def data_cmu(
     bvh_dir: Annotated[Path, typer.Option(help="Folder with the CMU BVH files (searched recursively).")],
@@ -302,6 +329,10 @@ def lift(
     stature: Annotated[
         float | None, typer.Option(help="Known body height of every person [mm]: removes the size ambiguity.")
     ] = None,
+    min_confidence: Annotated[
+        float,
+        typer.Option(help="Joints at or below this confidence are missing and filled in from the others."),
+    ] = 0.0,
 ) -> None:
     """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
     import warnings
@@ -322,14 +353,17 @@ def lift(
             confidences=kf.confidences,
             model=model,
             stature_mm=stature,
+            min_confidence=min_confidence,
         )
     for w in caught:
         console.print(f"[yellow]warning:[/yellow] {escape(str(w.message))}")
     for i, root in enumerate(result.root_cam_mm):
+        filled = [n for n, m in zip(result.joint_names, result.imputed[i], strict=True) if m]
         console.print(
             f"person {i}: pelvis at x = {root[0] / 1000:+.2f} m, y = {root[1] / 1000:+.2f} m, "
             f"z = {root[2] / 1000:.2f} m "
             f"({result.distance_m[i]:.2f} m from the camera; Z/f = {result.canonical_depth[i]:.3f} mm/px)"
+            + (f"; filled in: {', '.join(filled)}" if filled else "")
         )
     write_result(out, result)
     console.print(f"wrote {out}")

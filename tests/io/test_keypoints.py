@@ -55,8 +55,16 @@ def test_bad_files(tmp_path):
 
 def _result(rng):
     joints = rng.normal(0, 300, (2, 17, 3)) + [0, 0, 5000]
+    imputed = np.zeros((2, 17), bool)
+    imputed[1, 3] = True
     return LiftResult(
-        joints, joints[:, 0], joints[:, 0, 2] / 1500, np.full(2, 1500.0), np.full((2, 2), 500.0), False
+        joints,
+        joints[:, 0],
+        joints[:, 0, 2] / 1500,
+        np.full(2, 1500.0),
+        np.full((2, 2), 500.0),
+        False,
+        imputed,
     )
 
 
@@ -64,6 +72,7 @@ def test_write_json_and_csv_read_back(tmp_path, rng):
     r = _result(rng)
     doc = json.loads(write_result(tmp_path / "o.json", r).read_text())
     assert len(doc["people"]) == 2
+    assert doc["people"][0]["imputed_joints"] == [] and doc["people"][1]["imputed_joints"] == ["r_ankle"]
     assert np.allclose(doc["people"][1]["joints_cam_mm"]["l_wrist"], r.joints_cam_mm[1, 13], atol=0.01)
     rows = list(csv.DictReader(write_result(tmp_path / "o.csv", r).open()))
     assert len(rows) == 34 and rows[0]["joint"] == "pelvis"

@@ -144,6 +144,9 @@ def write_result(path: str | Path, result: Any) -> Path:
                 "canonical_depth_mm_per_px": float(result.canonical_depth[i]),
                 "focal_px": float(result.focal_px[i]),
                 "principal_px": [float(v) for v in result.principal_px[i]],
+                "imputed_joints": [
+                    n for n, m in zip(result.joint_names, result.imputed[i], strict=True) if m
+                ],
             }
             for i in range(len(result.root_cam_mm))
         ]
