@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from abspose._checks import as_float_array, check_points
 from abspose.errors import AbsPoseError, ShapeError
 from abspose.geometry.normalize import pose_scale
-from abspose.skeletons import H36M17, conversion_matrix, convert_to_h36m17, get_layout
+from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 
 if TYPE_CHECKING:
     from abspose.model import AbsPoseLifter
@@ -174,16 +174,16 @@ def lift(
         conf = _per_pose(confidences, n, (skeleton.num_joints,), "confidences")
         if not np.isfinite(conf).all():
             raise ShapeError("confidences: expected finite values")
-        kp = np.where((conf > min_confidence)[..., None], kp, np.nan)  # a missing joint has no position
-    converted = convert_to_h36m17(np.nan_to_num(kp), skeleton, conf).keypoints  # (N, 17, 2)
-    if conf is not None:
-        W = conversion_matrix(skeleton.name)  # a joint built from a missing one is missing
-        visible = ~((np.isnan(kp[..., 0])[:, None, :]) & (W != 0)[None]).any(-1)
+        kp = np.where((conf > min_confidence)[..., None], kp, 0.0)  # a missing joint's position is unused
+    converted = convert_to_h36m17(kp, skeleton, conf)  # a joint's confidence: min of its sources
+    keypoints = converted.keypoints  # (N, 17, 2)
+    if converted.confidences is not None:
+        visible = converted.confidences > min_confidence
         if not visible.all():
             from abspose.model.impute import impute_missing
 
-            converted = impute_missing(converted, visible)
-    if (pose_scale(converted) < 1e-6).any():
+            keypoints = impute_missing(keypoints, visible)
+    if (pose_scale(keypoints) < 1e-6).any():
         raise AbsPoseError("keypoints_px: a pose has all its joints on one point; expected a spread-out pose")
 
     if (focal_px is None or principal_px is None) and image_size is None:
@@ -217,7 +217,7 @@ def lift(
 
     from abspose.model.predict import predict
 
-    pred = predict(_resolve_model(model), converted, c, f, root_index=H36M17.root_index)
+    pred = predict(_resolve_model(model), keypoints, c, f, root_index=H36M17.root_index)
     if stature_mm is not None:
         pred = pred.with_stature(stature_mm)
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from abspose._checks import as_float_array
 from abspose.errors import AbsPoseError, DataError, ShapeError
-from abspose.geometry.normalize import pose_location, pose_scale
+from abspose.geometry.normalize import normalize_keypoints, pose_location, pose_scale
 
 __all__ = ["MIN_VISIBLE_JOINTS", "PosePrior2D", "fit_pose_prior", "impute_missing", "load_pose_prior"]
 
@@ -94,19 +94,12 @@ def load_pose_prior(path: str | Path | None = None) -> PosePrior2D:
     return PosePrior2D.from_json(path.read_text())
 
 
-def _normalized(keypoints_px: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``(N, 34)`` Eq. 2-4 normalized poses (the principal point cancels out)."""
-    m = pose_location(keypoints_px)
-    s = pose_scale(keypoints_px)
-    return ((keypoints_px - m[:, None]) / s[:, None, None]).reshape(len(keypoints_px), -1)
-
-
 def fit_pose_prior(keypoints_px: Any, provenance: dict[str, Any] | None = None) -> PosePrior2D:
     """Fit the prior to ``(N, 17, 2)`` complete training poses [px]."""
     kp = as_float_array(keypoints_px, "keypoints_px")
     if kp.ndim != 3 or kp.shape[1:] != (17, 2) or len(kp) < 100:
         raise ShapeError(f"keypoints_px: expected (N >= 100, 17, 2) poses, got {kp.shape}")
-    z = _normalized(kp)
+    z = normalize_keypoints(kp, np.zeros(2)).keypoints_norm.reshape(len(kp), -1)  # (N, 34) Eq. 2-4
     return PosePrior2D(z.mean(0), np.cov(z, rowvar=False), provenance or {})
 
 
@@ -147,8 +140,8 @@ def impute_missing(
         rows = np.flatnonzero(inverse.reshape(-1) == k)
         mean_u, gain = _conditional(prior, pattern)
         obs = kp[rows][:, pattern]  # (R, O, 2)
-        centre = obs.mean(1, keepdims=True)  # (R, 1, 2)
-        spread = np.sqrt(((obs - centre) ** 2).sum(-1).mean(-1))  # (R,)
+        centre = pose_location(obs)[:, None]  # (R, 1, 2): Eq. 2-3 over the visible joints
+        spread = pose_scale(obs)  # (R,)
         u_obs = ((obs - centre) / spread[:, None, None]).reshape(len(rows), -1)
         obs_flat = np.repeat(pattern, 2)
         u_miss = mean_u[~obs_flat] + (u_obs - mean_u[obs_flat]) @ gain.T

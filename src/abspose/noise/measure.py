@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from abspose._checks import as_float_array
 from abspose.errors import ShapeError
 from abspose.geometry.normalize import pose_scale
-from abspose.skeletons import conversion_matrix, get_layout
+from abspose.skeletons import convert_to_h36m17, get_layout
 
 __all__ = ["pose_errors", "pose_scale"]
 
@@ -44,16 +44,16 @@ def pose_errors(detected_px: Any, true_px: Any, layout: str, valid: Any = None) 
             f"expected detected_px and true_px of shape (N, {skeleton.num_joints}, 2), "
             f"got {det.shape} and {ref.shape}"
         )
-    W: NDArray[np.float64] = conversion_matrix(skeleton.name)  # (17, J)
-    det_ok = np.asarray(np.isfinite(det).all(-1))
+    det_ok = np.isfinite(det).all(-1)
     if valid is not None:
         det_ok &= np.asarray(valid, bool)
-    ref_ok = np.asarray(np.isfinite(ref).all(-1))  # (N, J)
-    uses = W != 0  # (17, J)
-    det_joint = ~((~det_ok)[:, None, :] & uses[None]).any(-1)  # (N, 17)
-    complete = ~((~ref_ok)[:, None, :] & uses[None]).any(-1).any(-1)  # (N,)
-    ref_h36m = np.einsum("kj,njd->nkd", W, np.where(ref_ok[..., None], ref, 0.0))
-    det_h36m = np.einsum("kj,njd->nkd", W, np.where(det_ok[..., None], det, 0.0))
-    scale = np.where(complete, pose_scale(np.where(complete[:, None, None], ref_h36m, _SPREAD)), np.nan)
-    errors = (det_h36m - ref_h36m) / scale[:, None, None]
+    ref_ok = np.isfinite(ref).all(-1)  # (N, J)
+    # a converted joint's confidence is the min of its sources': 0 where any source is missing
+    det_h36m = convert_to_h36m17(np.nan_to_num(det), skeleton, det_ok.astype(np.float64))
+    ref_h36m = convert_to_h36m17(np.nan_to_num(ref), skeleton, ref_ok.astype(np.float64))
+    det_joint = np.asarray(det_h36m.confidences) > 0  # (N, 17)
+    complete = np.asarray((np.asarray(ref_h36m.confidences) > 0).all(-1))  # (N,)
+    ref_px = np.where(complete[:, None, None], ref_h36m.keypoints, _SPREAD)
+    scale = np.where(complete, pose_scale(ref_px), np.nan)
+    errors = (det_h36m.keypoints - ref_h36m.keypoints) / scale[:, None, None]
     return np.where(det_joint[..., None], errors, np.nan)
