@@ -45,6 +45,7 @@ def data_prior(
     seed: Annotated[int, typer.Option(help="Seed of the cameras and bodies.")] = 0,
 ) -> None:
     """Fit the Gaussian 2D-pose prior used to fill in missing joints (train split, training cameras)."""
+    from abspose._files import write_text_atomic
     from abspose.data import BodyScaleConfig, MocapDataset, VirtualCameraConfig, split_subjects
     from abspose.model.feed import draw_epoch
     from abspose.model.impute import fit_pose_prior
@@ -58,8 +59,7 @@ def data_prior(
             "command": f"abspose data prior --dataset {dataset.name} --seed {seed}",
         },
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(prior.to_json())
+    write_text_atomic(out, prior.to_json())
     console.print(f"wrote {out} (fitted on {len(data)} poses)")
 
 

@@ -10,14 +10,13 @@ atomically (temporary file, then rename).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
+from abspose._files import atomic_path
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
 
@@ -91,11 +90,7 @@ class MocapDataset:
 
     def save(self, path: str | Path) -> Path:
         """Write to ``path`` (``.npz``) atomically; returns the path."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp.npz")
-        os.close(fd)
-        try:
+        with atomic_path(path, suffix=".tmp.npz") as tmp:  # savez appends .npz to other names
             np.savez_compressed(
                 tmp,
                 format=np.array(_FORMAT),
@@ -109,11 +104,7 @@ class MocapDataset:
                 fps=np.array(self.fps),
                 joint_names=np.array(H36M17.joint_names),
             )
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+        return Path(path)
 
     @classmethod
     def load(cls, path: str | Path) -> MocapDataset:

@@ -20,8 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from abspose._files import write_text_atomic
 from abspose.errors import DataError
 
 __all__ = ["KeypointFile", "read_keypoints", "write_result"]
@@ -117,18 +116,6 @@ def _from_array(arr: NDArray[Any], conf: NDArray[Any] | None, path: Path) -> Key
     return KeypointFile(arr, None if conf is None else np.asarray(conf, dtype=np.float64), None)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def write_result(path: str | Path, result: Any) -> Path:
     """Write a :class:`~abspose.api.LiftResult` as ``.json`` or ``.csv`` (by extension)."""
     path = Path(path)
@@ -155,7 +142,7 @@ def write_result(path: str | Path, result: Any) -> Path:
             "focal_is_default": result.focal_is_default,
             "people": people,
         }
-        _atomic_write(path, json.dumps(doc, indent=1))
+        write_text_atomic(path, json.dumps(doc, indent=1))
     elif path.suffix.lower() == ".csv":
         buf = io.StringIO()
         w = csv.writer(buf)
@@ -164,7 +151,7 @@ def write_result(path: str | Path, result: Any) -> Path:
             for j, n in enumerate(names):
                 x, y, z = (f"{v:.2f}" for v in result.joints_cam_mm[i, j])
                 w.writerow([i, n, x, y, z, f"{result.canonical_depth[i]:.6g}", f"{result.focal_px[i]:.6g}"])
-        _atomic_write(path, buf.getvalue())
+        write_text_atomic(path, buf.getvalue())
     else:
         raise DataError(f"{path}: expected an output file ending in .json or .csv")
     return path

@@ -7,8 +7,6 @@ temporary file in the same folder, then ``os.replace``: a checkpoint is whole or
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from abspose._files import atomic_path
 from abspose.errors import DataError
 from abspose.model.config import LifterConfig
 from abspose.model.network import AbsPoseLifter
@@ -45,23 +44,15 @@ class Checkpoint:
 
 def save_checkpoint(path: str | Path, ckpt: Checkpoint, *, half: bool = False) -> Path:
     """Write ``ckpt`` atomically; ``half`` stores floating weights as float16."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {}
     for k, v in ckpt.model_state.items():
         t = v.detach().cpu().contiguous()
         tensors[f"model.{k}"] = t.half() if half and t.is_floating_point() else t
     tensors.update({f"optim.{k}": v.detach().cpu().contiguous() for k, v in ckpt.optimizer_state.items()})
     metadata = {"format": FORMAT, "config": ckpt.config.to_json(), "meta": json.dumps(ckpt.meta)}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         save_file(tensors, tmp, metadata=metadata)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return Path(path)
 
 
 def _read_header(path: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from abspose.errors import ShapeError
 from abspose.geometry.normalize import pose_scale
 from abspose.skeletons import convert_to_h36m17, get_layout
 
-__all__ = ["pose_errors", "pose_scale"]
+__all__ = ["pose_errors"]
 
 _SPREAD = np.arange(34.0).reshape(17, 2)  # stands in for incomplete poses (their σ is unused)
 

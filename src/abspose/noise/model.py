@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose._checks import as_float_array
+from abspose._files import write_text_atomic
 from abspose.errors import AbsPoseError, DataError, ShapeError
 
 __all__ = ["DEFAULT_HALF_WIDTH", "SHIPPED_ERROR_MODELS", "ErrorModel", "load_error_model"]
@@ -163,13 +162,7 @@ class ErrorModel:
 
     def save(self, path: str | Path) -> Path:
         """Write the model as JSON, atomically."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w") as fh:
-            fh.write(self.to_json())
-        os.replace(tmp, path)
-        return path
+        return write_text_atomic(path, self.to_json())
 
     @classmethod
     def load(cls, path: str | Path) -> ErrorModel:
