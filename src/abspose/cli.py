@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from abspose._cli_media import image, setup_2d, video
 from abspose._cli_noise import fit_errors, noise_app
 from abspose.errors import AbsPoseError
 
@@ -25,6 +26,9 @@ data_app = typer.Typer(help="Training data: convert motion capture, inspect data
 app.add_typer(data_app, name="data")
 app.add_typer(noise_app, name="noise")
 app.command("fit-errors")(fit_errors)
+app.command("setup-2d")(setup_2d)
+app.command("image")(image)
+app.command("video")(video)
 console = Console(highlight=False, soft_wrap=True)
 _state = {"debug": False}
 

@@ -1,0 +1,233 @@
+"""``abspose setup-2d``, ``abspose image`` and ``abspose video``: photos and videos in."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from abspose.errors import AbsPoseError
+
+console = Console(highlight=False, soft_wrap=True)
+
+FocalOpt = Annotated[float | None, typer.Option(help="Focal length [px].")]
+FovOpt = Annotated[float | None, typer.Option(help="Horizontal field of view [degrees].")]
+CalibOpt = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Calibration: JSON with K, or OpenCV YAML/XML."),
+]
+DetectionsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        exists=True,
+        help="Your own 2D detections instead of MediaPipe: a folder of OpenPose JSON files "
+        "(one per frame) or a COCO keypoint-results JSON.",
+    ),
+]
+MinConfOpt = Annotated[
+    float, typer.Option(help="Joints below this 2D confidence are filled in from the others.")
+]
+ModelOpt = Annotated[Path | None, typer.Option(help="Lifter checkpoint; default: the shipped model.")]
+
+
+def setup_2d(
+    source: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="A downloaded mediapipe-0.10.21 wheel (offline)."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Where to write the bundle.")] = None,
+) -> None:
+    """Build MediaPipe's pose model once, from the mediapipe 0.10.21 wheel on PyPI (checksummed)."""
+    from abspose.estimator2d import build_pose_landmarker_task
+
+    path = build_pose_landmarker_task(source, out)
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+def _backend(detections: Path | None) -> Any:
+    from abspose.estimator2d import MediaPipeBackend, PrecomputedBackend
+
+    if detections is None:
+        return MediaPipeBackend()
+    if detections.is_dir():
+        return PrecomputedBackend.from_openpose_folder(detections)
+    return PrecomputedBackend.from_coco_results(detections)
+
+
+def _close(backend: Any) -> None:
+    if hasattr(backend, "close"):
+        backend.close()
+
+
+def _warn_default_focal(camera: Any) -> None:
+    if camera.focal_is_default:
+        console.print(
+            f"[yellow]warning:[/yellow] no focal length given: assuming {camera.intrinsics.fx:.0f} px "
+            "(max(width, height), a 53° field of view); distances scale with it. Pass --focal, --fov "
+            "or --calibration for metric depth (canonical_depth in the output does not depend on it)."
+        )
+
+
+def image(
+    photo: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A photo (JPEG, PNG, ...).")],
+    out: Annotated[Path, typer.Option(help="Result, .json or .csv.")] = Path("result.json"),
+    plot: Annotated[Path | None, typer.Option(help="PNG: overlay, 3D view and top-down map.")] = None,
+    overlay: Annotated[Path | None, typer.Option(help="The photo with skeletons and distances.")] = None,
+    focal: FocalOpt = None,
+    fov: FovOpt = None,
+    calibration: CalibOpt = None,
+    detections: DetectionsOpt = None,
+    min_confidence: MinConfOpt = 0.2,
+    model: ModelOpt = None,
+) -> None:
+    """Everyone in a photo, as absolute 3D poses in the camera frame [mm]."""
+    from abspose.io import FrameWriter
+    from abspose.pipeline import lift_image, read_image, resolve_intrinsics
+
+    rgb = read_image(photo)
+    camera = resolve_intrinsics(
+        rgb.shape[1], rgb.shape[0], focal_px=focal, fov_deg=fov, calibration=calibration
+    )
+    _warn_default_focal(camera)
+    backend = _backend(detections)
+    try:
+        frame = lift_image(rgb, backend, camera, model=model, min_confidence=min_confidence)
+    finally:
+        _close(backend)
+    with FrameWriter(out, photo, backend.layout) as writer:
+        writer.write(frame)
+    for k, tid in enumerate(frame.track_ids.tolist()):
+        x, y, z = frame.lifted.root_cam_mm[k] / 1000.0
+        console.print(
+            f"person {tid}: pelvis at x = {x:+.2f} m, y = {y:+.2f} m, z = {z:.2f} m "
+            f"({frame.lifted.distance_m[k]:.2f} m away; Z/f = {frame.lifted.canonical_depth[k]:.3f} mm/px)"
+        )
+    if frame.skipped:
+        console.print(f"{frame.skipped} more person(s) seen with too few joints to lift")
+    console.print(f"{len(frame.track_ids)} people; wrote {out}")
+    if plot is not None:
+        from abspose.viz import save_people_figure
+
+        console.print(f"wrote {save_people_figure(rgb, frame, plot)}")
+    if overlay is not None:
+        import cv2
+
+        from abspose.viz import draw_overlay
+
+        if not cv2.imwrite(str(overlay), draw_overlay(rgb, frame)[..., ::-1]):
+            raise AbsPoseError(f"{overlay}: cannot write it (expected a .png or .jpg path)")
+        console.print(f"wrote {overlay}")
+
+
+class _VideoOut:
+    """Writes overlay frames to an MP4 next to its final name, renamed when complete."""
+
+    def __init__(self, path: Path, fps: float, width: int, height: int) -> None:
+        import cv2
+
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+        self.writer = cv2.VideoWriter(str(self.tmp), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
+        if not self.writer.isOpened():
+            raise AbsPoseError(f"{path}: OpenCV cannot write this video (expected an .mp4 or .avi path)")
+
+    def write(self, rgb: np.ndarray) -> None:
+        self.writer.write(np.ascontiguousarray(rgb[..., ::-1]))
+
+    def close(self, keep: bool) -> None:
+        self.writer.release()
+        if keep:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+def video(
+    clip: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A video (MP4, AVI, MOV, ...).")],
+    out: Annotated[Path, typer.Option(help="Result, .json or .csv.")] = Path("result.json"),
+    overlay: Annotated[Path | None, typer.Option(help="MP4 with skeletons, ids and distances.")] = None,
+    map: Annotated[Path | None, typer.Option(help="PNG: top-down map with everyone's path.")] = None,
+    focal: FocalOpt = None,
+    fov: FovOpt = None,
+    calibration: CalibOpt = None,
+    detections: DetectionsOpt = None,
+    min_confidence: MinConfOpt = 0.2,
+    smooth: Annotated[
+        float, typer.Option(help="Temporal smoothing of each person's depth, 0 (off) to 0.95.")
+    ] = 0.0,
+    max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames.")] = None,
+    model: ModelOpt = None,
+) -> None:
+    """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
+    from abspose.io import FrameWriter
+    from abspose.pipeline import resolve_intrinsics, track_video, video_info
+    from abspose.viz import draw_overlay
+
+    info = video_info(clip)
+    camera = resolve_intrinsics(info.width, info.height, focal_px=focal, fov_deg=fov, calibration=calibration)
+    _warn_default_focal(camera)
+    total = min(info.frame_count or 0, max_frames or info.frame_count) or None
+    backend = _backend(detections)
+    writer = FrameWriter(out, clip, backend.layout, fps=info.fps)
+    video_out = _VideoOut(overlay, info.fps, info.width, info.height) if overlay is not None else None
+    trails: dict[int, list[np.ndarray]] = {}
+    counts: dict[int, int] = {}
+    last = None
+    ok = False
+    start = time.perf_counter()
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[fps]:.1f} fps"), TimeElapsedColumn()]  # fmt: skip
+    try:
+        with Progress(*columns, console=console, transient=False) as progress:
+            task = progress.add_task(escape(clip.name), total=total, fps=0.0)
+            frames = track_video(
+                clip, backend, focal_px=focal, fov_deg=fov, calibration=calibration, model=model,
+                min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,
+                keep_image=video_out is not None,
+            )  # fmt: skip
+            for frame in frames:
+                writer.write(frame)
+                if video_out is not None and frame.image_rgb is not None:
+                    video_out.write(draw_overlay(frame.image_rgb, frame))
+                for k, tid in enumerate(frame.track_ids.tolist()):
+                    trails.setdefault(tid, []).append(frame.lifted.root_cam_mm[k])
+                counts[len(frame.track_ids)] = counts.get(len(frame.track_ids), 0) + 1
+                last = frame
+                n = frame.index + 1
+                progress.update(task, completed=n, fps=n / (time.perf_counter() - start))
+        ok = True
+    finally:
+        writer.close(keep=ok)
+        if video_out is not None:
+            video_out.close(keep=ok)
+        _close(backend)
+    n = writer.frames
+    seen = ", ".join(f"{c} frames with {p}" for p, c in sorted(counts.items()))
+    console.print(f"{n} frames in {time.perf_counter() - start:.1f} s; {seen}")
+    for tid, trail in sorted(trails.items()):
+        depth = np.asarray(trail)[:, 2] / 1000.0
+        console.print(
+            f"person {tid}: {len(depth)} frames, depth {np.median(depth):.2f} m median "
+            f"({np.percentile(depth, 10):.2f}-{np.percentile(depth, 90):.2f} m, 10-90%)"
+        )
+    console.print(f"wrote {out}" + (f" and {overlay}" if overlay else ""))
+    if map is not None and last is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from abspose.viz import draw_top_down, save_figure
+
+        fig, ax = plt.subplots(figsize=(6, 6))
+        draw_top_down(ax, last, {t: np.asarray(v) for t, v in trails.items()})
+        ax.set_title(f"{clip.name}: where people went (last frame: dots)", fontsize=10)
+        console.print(f"wrote {save_figure(fig, map)}")

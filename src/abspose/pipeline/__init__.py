@@ -1,0 +1,33 @@
+"""From photos and videos to everyone's absolute 3D pose: intrinsics, 2D backend, lifting,
+tracking (:mod:`abspose.pipeline.run`)."""
+
+from abspose.estimator2d.base import Poses2D
+from abspose.pipeline.intrinsics import CameraSetup, read_calibration, resolve_intrinsics
+from abspose.pipeline.run import (
+    DEFAULT_MIN_CONFIDENCE,
+    PeopleInFrame,
+    VideoInfo,
+    iter_frames,
+    lift_image,
+    read_image,
+    track_video,
+    video_info,
+)
+from abspose.pipeline.tracking import RootSmoother, Tracker
+
+__all__ = [
+    "DEFAULT_MIN_CONFIDENCE",
+    "CameraSetup",
+    "PeopleInFrame",
+    "Poses2D",
+    "RootSmoother",
+    "Tracker",
+    "VideoInfo",
+    "iter_frames",
+    "lift_image",
+    "read_calibration",
+    "read_image",
+    "resolve_intrinsics",
+    "track_video",
+    "video_info",
+]

@@ -1,0 +1,108 @@
+"""The camera of a photo or video: from a focal length, a field of view, a calibration file, or
+a documented guess.
+
+Calibration files (OpenCV style): JSON ``{"K": [[fx, 0, cx], [0, fy, cy], [0, 0, 1]],
+"image_size": [w, h]}`` (``camera_matrix`` is accepted for ``K``; ``image_size`` optional), or
+the YAML/XML that ``cv2.FileStorage`` writes, with ``camera_matrix`` (or ``K``) and optionally
+``image_width`` / ``image_height``. When the calibration was made at another resolution than
+the image's (same aspect ratio), K is rescaled to the image. Lens distortion is not modelled:
+undistort first when it matters.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from abspose.api import default_focal_px
+from abspose.errors import AbsPoseError
+from abspose.geometry import Intrinsics
+
+__all__ = ["CameraSetup", "read_calibration", "resolve_intrinsics"]
+
+
+@dataclass(frozen=True)
+class CameraSetup:
+    """The intrinsics used for an image, and where they came from.
+
+    Attributes:
+        intrinsics: the camera, sized to the image.
+        source: ``"focal"``, ``"fov"``, ``"calibration"`` or ``"default"``.
+    """
+
+    intrinsics: Intrinsics
+    source: str
+
+    @property
+    def focal_is_default(self) -> bool:
+        return self.source == "default"
+
+
+def read_calibration(path: str | Path) -> tuple[Any, tuple[int, int] | None]:
+    """Read ``(K, image_size or None)`` from an OpenCV-style JSON or YAML/XML calibration file."""
+    path = Path(path)
+    if not path.is_file():
+        raise AbsPoseError(f"{path}: no such calibration file")
+    if path.suffix.lower() == ".json":
+        try:
+            doc = json.loads(path.read_text())
+        except ValueError as exc:
+            raise AbsPoseError(f"{path}: not valid JSON ({exc})") from exc
+        K = doc.get("K", doc.get("camera_matrix")) if isinstance(doc, dict) else None
+        if K is None:
+            raise AbsPoseError(f"{path}: expected a 'K' (or 'camera_matrix') 3x3 matrix")
+        size = doc.get("image_size")
+        return np.asarray(K, dtype=np.float64), (int(size[0]), int(size[1])) if size else None
+    import cv2
+
+    fs = cv2.FileStorage(str(path), cv2.FILE_STORAGE_READ)
+    try:
+        if not fs.isOpened():
+            raise AbsPoseError(f"{path}: cannot read it as an OpenCV YAML/XML calibration file")
+        node = fs.getNode("camera_matrix")
+        if node.empty():
+            node = fs.getNode("K")
+        K = None if node.empty() else node.mat()
+        if K is None:
+            raise AbsPoseError(f"{path}: expected a 'camera_matrix' (or 'K') 3x3 matrix")
+        w, h = fs.getNode("image_width"), fs.getNode("image_height")
+        size = (int(w.real()), int(h.real())) if not (w.empty() or h.empty()) else None
+    finally:
+        fs.release()
+    return np.asarray(K, dtype=np.float64), size
+
+
+def resolve_intrinsics(
+    width: int,
+    height: int,
+    *,
+    focal_px: float | None = None,
+    fov_deg: float | None = None,
+    calibration: str | Path | None = None,
+) -> CameraSetup:
+    """The intrinsics for a ``width x height`` image from at most one of the three sources;
+    with none, :func:`abspose.api.default_focal_px` (``source == "default"``)."""
+    given = [name for name, v in (("focal", focal_px), ("fov", fov_deg), ("calibration", calibration)) if v]
+    if len(given) > 1:
+        raise AbsPoseError(f"give one of focal, fov or calibration, not {' and '.join(given)}")
+    if focal_px is not None:
+        return CameraSetup(Intrinsics.from_focal(focal_px, width, height), "focal")
+    if fov_deg is not None:
+        return CameraSetup(Intrinsics.from_fov(fov_deg, width, height), "fov")
+    if calibration is not None:
+        K, size = read_calibration(calibration)
+        cam = Intrinsics.from_matrix(K, width, height)
+        if size is not None and size != (width, height):
+            sx, sy = width / size[0], height / size[1]
+            if abs(sx - sy) > 0.01 * sx:
+                raise AbsPoseError(
+                    f"{calibration}: calibrated at {size[0]}x{size[1]}, the image is {width}x{height} "
+                    "(another aspect ratio: cropped?); calibrate at this resolution"
+                )
+            cam = Intrinsics(cam.fx * sx, cam.fy * sy, cam.cx * sx, cam.cy * sy, width, height)
+        return CameraSetup(cam, "calibration")
+    return CameraSetup(Intrinsics.from_focal(default_focal_px(width, height), width, height), "default")

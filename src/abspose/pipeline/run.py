@@ -1,0 +1,261 @@
+"""Photos and videos to absolute 3D people: detect 2D poses, lift each person, track in video.
+
+>>> import numpy as np
+>>> from abspose.data import convert_bvh, sample_bvh_path
+>>> from abspose.pipeline import resolve_intrinsics
+>>> camera = resolve_intrinsics(1920, 1080, focal_px=1400.0)
+>>> class StaticBackend:  # any 2D detector: a layout and a detect() method
+...     layout = "h36m17"
+...     def detect(self, image_rgb, rois_px=None):
+...         from abspose.data import sample_cameras, floor_height_mm
+...         clip = convert_bvh(sample_bvh_path())
+...         v = sample_cameras(clip.joints_world_mm[:2], floor_height_mm(clip.joints_world_mm),
+...                            np.random.default_rng(1))
+...         return Poses2D(v.keypoints_px, np.ones((2, 17)), "h36m17")
+>>> frame = lift_image(np.zeros((1080, 1920, 3), np.uint8), StaticBackend(), camera)
+>>> frame.lifted.joints_cam_mm.shape, frame.camera.source
+((2, 17, 3), 'focal')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from abspose.api import LiftResult, lift
+from abspose.errors import AbsPoseError
+from abspose.estimator2d.base import Backend2D, Poses2D, check_image
+from abspose.pipeline.intrinsics import CameraSetup, resolve_intrinsics
+from abspose.pipeline.tracking import RootSmoother, Tracker
+from abspose.skeletons import convert_to_h36m17, get_layout
+
+__all__ = [
+    "DEFAULT_MIN_CONFIDENCE",
+    "PeopleInFrame",
+    "VideoInfo",
+    "iter_frames",
+    "lift_image",
+    "read_image",
+    "track_video",
+    "video_info",
+]
+
+#: Joints a 2D backend is less sure of than this are treated as missing and filled in from the
+#: others (MediaPipe's visibility is below 0.2 mostly for joints hidden behind the body).
+DEFAULT_MIN_CONFIDENCE = 0.2
+
+
+@dataclass(frozen=True)
+class PeopleInFrame:
+    """Everyone found in one image or video frame, in one camera frame.
+
+    Attributes:
+        index: frame number (0 for a photo). time_s: its time in the video [s].
+        width, height: image size [px]. camera: the intrinsics used and their source.
+        track_ids: ``(P,)`` person ids, stable across a video's frames.
+        poses2d: the P people's 2D poses in the backend's layout.
+        keypoints_px: ``(P, 17, 2)`` the same poses in Human3.6M-17 (missing joints filled in).
+        confidences: ``(P, 17)`` their confidences (0 where filled in).
+        lifted: the P absolute 3D poses.
+        skipped: people found in 2D but not lifted (fewer than 12 of 17 joints seen).
+        image_rgb: the frame's pixels when asked for (``track_video(keep_image=True)``).
+    """
+
+    index: int
+    time_s: float
+    width: int
+    height: int
+    camera: CameraSetup
+    track_ids: NDArray[np.int64]
+    poses2d: Poses2D
+    keypoints_px: NDArray[np.float64]
+    confidences: NDArray[np.float64]
+    lifted: LiftResult
+    skipped: int = 0
+    image_rgb: NDArray[np.uint8] | None = None
+
+
+def read_image(path: str | Path) -> NDArray[np.uint8]:
+    """``(H, W, 3)`` uint8 RGB pixels of an image file (any format OpenCV reads)."""
+    import cv2
+
+    path = Path(path)
+    if not path.is_file():
+        raise AbsPoseError(f"{path}: no such image file")
+    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if bgr is None or bgr.size == 0:
+        raise AbsPoseError(f"{path}: cannot decode it as an image (expected JPEG, PNG, ...)")
+    return np.ascontiguousarray(bgr[..., ::-1])
+
+
+def _empty_result(camera: CameraSetup) -> LiftResult:
+    return LiftResult(
+        np.zeros((0, 17, 3)), np.zeros((0, 3)), np.zeros(0), np.zeros(0), np.zeros((0, 2)),
+        camera.focal_is_default, np.zeros((0, 17), dtype=bool),
+    )  # fmt: skip
+
+
+def lift_image(
+    image_rgb: NDArray[np.uint8],
+    backend: Backend2D,
+    camera: CameraSetup,
+    *,
+    model: Any = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    rois_px: NDArray[np.float64] | None = None,
+    index: int = 0,
+    time_s: float = 0.0,
+) -> PeopleInFrame:
+    """Everyone in one ``(H, W, 3)`` uint8 RGB image, lifted to absolute 3D.
+
+    Non-square pixels (``fy != fx``) are handled by rescaling the 2D y coordinates about the
+    principal point to the ``fx`` scale before lifting, which leaves the back-projection exact.
+    """
+    from abspose.model.impute import MIN_VISIBLE_JOINTS
+
+    image = check_image(image_rgb)
+    height, width = image.shape[:2]
+    k = camera.intrinsics
+    if (k.width, k.height) != (width, height):
+        raise AbsPoseError(f"camera: sized for {k.width}x{k.height}, the image is {width}x{height}")
+    poses = backend.detect(image, rois_px)
+    skeleton = get_layout(poses.layout)
+    converted = convert_to_h36m17(poses.keypoints_px, skeleton, poses.confidences)
+    assert converted.confidences is not None
+    seen = (converted.confidences > min_confidence).sum(axis=1)
+    keep = np.flatnonzero(seen >= MIN_VISIBLE_JOINTS)
+    kept = poses.select(keep)
+    keypoints = converted.keypoints[keep]
+    confidences = converted.confidences[keep]
+    if len(keep) == 0:
+        lifted = _empty_result(camera)
+    else:
+        scaled = kept.keypoints_px.copy()
+        scaled[..., 1] = k.cy + (scaled[..., 1] - k.cy) * (k.fx / k.fy)  # square pixels for the lifter
+        lifted = lift(
+            scaled, focal_px=k.fx, principal_px=k.principal_px, layout=kept.layout,
+            confidences=kept.confidences, model=model, min_confidence=min_confidence,
+        )  # fmt: skip
+        lifted = replace(lifted, focal_is_default=camera.focal_is_default)
+        keypoints = np.where(lifted.imputed[..., None], np.nan, keypoints)
+        confidences = np.where(lifted.imputed, 0.0, confidences)
+    return PeopleInFrame(
+        index, time_s, width, height, camera, np.arange(len(keep), dtype=np.int64), kept,
+        keypoints, confidences, lifted, skipped=len(poses) - len(keep),
+    )  # fmt: skip
+
+
+def _with_smoothed_depth(lifted: LiftResult, canonical_depth: NDArray[np.float64]) -> LiftResult:
+    """Move each person along their pelvis ray to a new canonical depth (pose unchanged)."""
+    factor = canonical_depth / lifted.canonical_depth  # (P,)
+    root = lifted.root_cam_mm * factor[:, None]  # (P, 3): the pelvis ray is fixed by its 2D point
+    joints = lifted.joints_cam_mm + (root - lifted.root_cam_mm)[:, None]
+    return replace(lifted, joints_cam_mm=joints, root_cam_mm=root, canonical_depth=canonical_depth)
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """``fps``, ``frame_count`` (0 when the container does not say), ``width``, ``height``."""
+
+    fps: float
+    frame_count: int
+    width: int
+    height: int
+
+
+def video_info(path: str | Path) -> VideoInfo:
+    """Read a video's frame rate, length and size without decoding it."""
+    import cv2
+
+    path = Path(path)
+    if not path.is_file():
+        raise AbsPoseError(f"{path}: no such video file")
+    cap = cv2.VideoCapture(str(path))
+    try:
+        if not cap.isOpened():
+            raise AbsPoseError(f"{path}: cannot open it as a video (expected MP4, AVI, MOV, ...)")
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        info = VideoInfo(
+            float(fps) if fps and np.isfinite(fps) and fps > 0 else 30.0,
+            max(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT))),
+            int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
+            int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+        )
+    finally:
+        cap.release()
+    if info.width <= 0 or info.height <= 0:
+        raise AbsPoseError(f"{path}: the video reports no frame size; is it a video file?")
+    return info
+
+
+def iter_frames(path: str | Path, max_frames: int | None = None) -> Iterator[NDArray[np.uint8]]:
+    """Decode a video frame by frame as ``(H, W, 3)`` uint8 RGB (constant memory). A video
+    that ends early (truncated file) stops at its last whole frame; one with no decodable
+    frame raises :class:`AbsPoseError`."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(path))
+    try:
+        if not cap.isOpened():
+            raise AbsPoseError(f"{path}: cannot open it as a video (expected MP4, AVI, MOV, ...)")
+        n = 0
+        while max_frames is None or n < max_frames:
+            ok, bgr = cap.read()
+            if not ok or bgr is None:
+                break
+            n += 1
+            yield np.ascontiguousarray(bgr[..., ::-1])
+        if n == 0:
+            raise AbsPoseError(f"{path}: no frame could be decoded; the file is empty or corrupt")
+    finally:
+        cap.release()
+
+
+def track_video(
+    path: str | Path,
+    backend: Backend2D,
+    *,
+    focal_px: float | None = None,
+    fov_deg: float | None = None,
+    calibration: str | Path | None = None,
+    model: Any = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    smoothing: float = 0.0,
+    tracker: Tracker | None = None,
+    max_frames: int | None = None,
+    keep_image: bool = False,
+) -> Iterator[PeopleInFrame]:
+    """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
+
+    Each frame's 2D search starts where the tracked people were (``rois_px``). ``smoothing``
+    (0 off, < 1) smooths each person's canonical root depth over time (:class:`RootSmoother`).
+    """
+    info = video_info(path)
+    camera = resolve_intrinsics(
+        info.width, info.height, focal_px=focal_px, fov_deg=fov_deg, calibration=calibration
+    )
+    tracker = tracker or Tracker()
+    smoother = RootSmoother(smoothing)
+    if model is None:
+        from abspose.api import _default_model
+
+        model = _default_model()
+    elif isinstance(model, str | Path):
+        from abspose.model import load_lifter
+
+        model = load_lifter(model)
+    for index, image in enumerate(iter_frames(path, max_frames)):
+        frame = lift_image(
+            image, backend, camera, model=model, min_confidence=min_confidence,
+            rois_px=tracker.boxes_px, index=index, time_s=index / info.fps,
+        )  # fmt: skip
+        ids = tracker.update(frame.poses2d.boxes_px)
+        lifted = frame.lifted
+        if len(ids) and smoothing > 0:
+            lifted = _with_smoothed_depth(lifted, smoother(ids, lifted.canonical_depth))
+        yield replace(frame, track_ids=ids, lifted=lifted, image_rgb=image if keep_image else None)

@@ -1,0 +1,115 @@
+"""Stable person ids across video frames, and temporal smoothing of each person's root.
+
+:class:`Tracker` matches this frame's boxes to the tracks of the previous frames by centre
+distance relative to the person's size (Hungarian assignment, ``scipy``), which survives the
+fast motion (jumps) where box overlap drops to zero. A track not seen for ``max_missed`` frames
+ends; a person who comes back later gets a new id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+
+from abspose.errors import AbsPoseError, ShapeError
+
+__all__ = ["RootSmoother", "Tracker"]
+
+
+@dataclass
+class _Track:
+    id: int
+    box_px: NDArray[np.float64]
+    missed: int = 0
+
+
+def _centres_and_sizes(boxes: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    centres = (boxes[:, :2] + boxes[:, 2:]) / 2.0
+    sizes = np.maximum(np.hypot(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]), 1.0)
+    return centres, sizes
+
+
+@dataclass
+class Tracker:
+    """Assigns track ids to per-frame person boxes.
+
+    Attributes:
+        max_distance: a box continues a track when its centre moved less than this fraction of
+            the person's box diagonal since the track was last seen.
+        max_missed: frames a track survives without a match.
+    """
+
+    max_distance: float = 0.5
+    max_missed: int = 10
+    _tracks: list[_Track] = field(default_factory=list)
+    _next_id: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.max_distance > 0 or self.max_missed < 0:
+            raise AbsPoseError("Tracker: expected max_distance > 0 and max_missed >= 0")
+
+    @property
+    def boxes_px(self) -> NDArray[np.float64]:
+        """``(T, 4)`` last boxes of the live tracks (where to look in the next frame)."""
+        return np.array([t.box_px for t in self._tracks]).reshape(-1, 4)
+
+    def update(self, boxes_px: NDArray[np.float64]) -> NDArray[np.int64]:
+        """``(P, 4)`` boxes ``(x0, y0, x1, y1)`` of this frame -> ``(P,)`` track ids."""
+        boxes = np.asarray(boxes_px, dtype=np.float64).reshape(-1, 4)
+        if not np.isfinite(boxes).all():
+            raise ShapeError("boxes_px: expected finite (P, 4) boxes")
+        ids = np.full(len(boxes), -1, dtype=np.int64)
+        matched_tracks: set[int] = set()
+        if len(boxes) and self._tracks:
+            c_new, s_new = _centres_and_sizes(boxes)
+            c_old, s_old = _centres_and_sizes(self.boxes_px)
+            dist = np.linalg.norm(c_new[:, None] - c_old[None], axis=-1)  # (P, T)
+            cost = dist / np.maximum(s_new[:, None], s_old[None])
+            rows, cols = linear_sum_assignment(cost)
+            for r, c in zip(rows, cols, strict=True):
+                if cost[r, c] < self.max_distance:
+                    track = self._tracks[c]
+                    ids[r] = track.id
+                    track.box_px, track.missed = boxes[r], 0
+                    matched_tracks.add(c)
+        for k, track in enumerate(self._tracks):
+            if k not in matched_tracks:
+                track.missed += 1
+        self._tracks = [t for t in self._tracks if t.missed <= self.max_missed]
+        for r in np.flatnonzero(ids < 0):
+            ids[r] = self._next_id
+            self._tracks.append(_Track(self._next_id, boxes[r]))
+            self._next_id += 1
+        return ids
+
+
+@dataclass
+class RootSmoother:
+    """Exponential smoothing of each track's canonical root depth ``Z/f`` (in log space).
+
+    ``strength`` 0 leaves the depth as lifted; 0.8 averages over about 5 frames. Only the depth
+    along the pelvis ray is smoothed: the pelvis stays on its detected 2D point.
+    """
+
+    strength: float = 0.0
+    _state: dict[int, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.strength < 1.0:
+            raise AbsPoseError(f"smoothing strength: expected 0 <= s < 1, got {self.strength}")
+
+    def __call__(
+        self, track_ids: NDArray[np.int64], canonical_depth: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """``(P,)`` ids and ``(P,)`` canonical depths -> ``(P,)`` smoothed canonical depths."""
+        out = np.asarray(canonical_depth, dtype=np.float64).copy()
+        for k, (tid, depth) in enumerate(zip(track_ids.tolist(), out.tolist(), strict=True)):
+            log_depth = np.log(depth)
+            if tid in self._state:
+                log_depth = self.strength * self._state[tid] + (1.0 - self.strength) * log_depth
+            self._state[tid] = log_depth
+            out[k] = np.exp(log_depth)
+        return out
