@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/abspose demo --out-dir demo_out
+	$(BIN)/abspose video src/abspose/assets/media/sports2d_clip.mp4 --out demo_out/people.json \
+		--overlay demo_out/overlay.mp4 --map demo_out/map.png --smooth 0.6
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

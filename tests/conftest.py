@@ -45,3 +45,24 @@ def random_pose_cam_mm(rng: np.random.Generator, n: int = 1) -> np.ndarray:
     """(n, 17, 3) random poses in front of a camera: a 2 m body blob at 2-10 m depth."""
     root = np.stack([rng.uniform(-1500, 1500, n), rng.uniform(-800, 800, n), rng.uniform(2000, 10000, n)], -1)
     return root[:, None, :] + rng.normal(0.0, 400.0, size=(n, 17, 3))
+
+
+@pytest.fixture(scope="session")
+def mediapipe_task() -> Path:
+    """MediaPipe's pose bundle built by ``abspose setup-2d``; skips the test when absent."""
+    pytest.importorskip("mediapipe", reason="MediaPipe is not installed (pip install 'abspose[mediapipe]')")
+    from abspose.estimator2d import default_task_path
+
+    path = default_task_path()
+    if not path.is_file():
+        pytest.skip(f"MediaPipe's pose bundle {path} is not built; run `abspose setup-2d`")
+    return path
+
+
+@pytest.fixture(scope="session")
+def mediapipe_backend(mediapipe_task: Path):  # type: ignore[no-untyped-def]
+    """One MediaPipe backend shared by the session's tests."""
+    from abspose.estimator2d import MediaPipeBackend
+
+    with MediaPipeBackend() as backend:
+        yield backend

@@ -11,7 +11,16 @@ PUBLIC = {
     "abspose.model": [
         "AbsPoseLifter", "LifterConfig", "TrainConfig", "train_lifter", "load_lifter", "predict",
     ],
-    "abspose.io": ["read_keypoints", "write_result"],
+    "abspose.io": ["read_keypoints", "write_result", "FrameWriter", "frame_record"],
+    "abspose.estimator2d": [
+        "Backend2D", "Poses2D", "MediaPipeBackend", "MediaPipeConfig", "PrecomputedBackend",
+        "build_pose_landmarker_task", "merge_duplicates",
+    ],
+    "abspose.pipeline": [
+        "lift_image", "track_video", "resolve_intrinsics", "read_calibration", "Tracker", "RootSmoother",
+        "PeopleInFrame", "read_image", "iter_frames", "video_info",
+    ],
+    "abspose.viz": ["draw_overlay", "draw_top_down", "save_people_figure"],
     "abspose.skeletons": [
         "H36M17", "COCO17", "BODY25", "MEDIAPIPE33", "Skeleton", "convert_to_h36m17", "get_layout",
     ],

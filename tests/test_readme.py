@@ -28,6 +28,8 @@ def test_readme_commands_run_in_order(tmp_path, monkeypatch, request):
     for command in COMMANDS:
         local = ("src/", "tests/")
         argv = [str(README.parent / a) if a.startswith(local) else a for a in shlex.split(command)[1:]]
+        if argv[0] in ("image", "video"):
+            request.getfixturevalue("mediapipe_task")  # skips when MediaPipe's model is not built
         if any("../shared/data" in a for a in argv):
             root = request.getfixturevalue("data_root")  # skips when the data is absent
             argv = [a.replace("../shared/data", str(root)) for a in argv]

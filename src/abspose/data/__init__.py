@@ -27,7 +27,7 @@ from abspose.data.cmu import (
     resample,
 )
 from abspose.data.dataset import MocapDataset
-from abspose.data.paths import data_root, sample_bvh_path
+from abspose.data.paths import data_root, sample_bvh_path, sample_image_path, sample_video_path
 from abspose.data.rigs import RIGS, Rig, detect_rig
 from abspose.data.samples import sample_dataset_views, sample_views
 from abspose.data.splits import SPLITS, split_subjects
@@ -56,6 +56,8 @@ __all__ = [
     "sample_bvh_path",
     "sample_cameras",
     "sample_dataset_views",
+    "sample_image_path",
+    "sample_video_path",
     "sample_views",
     "scale_bones",
     "skeleton_stature_mm",

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from abspose.errors import DataError
 
-__all__ = ["data_root", "sample_bvh_path", "sample_keypoints_path"]
+__all__ = [
+    "data_root",
+    "sample_bvh_path",
+    "sample_image_path",
+    "sample_keypoints_path",
+    "sample_video_path",
+]
 
 
 def data_root(required: bool = True) -> Path | None:
@@ -33,3 +39,13 @@ def sample_bvh_path() -> Path:
 def sample_keypoints_path() -> Path:
     """A shipped abspose keypoint JSON: one walk frame seen by a virtual 1280x720 camera."""
     return Path(str(resources.files("abspose") / "assets" / "sample_keypoints.json"))
+
+
+def sample_video_path() -> Path:
+    """The shipped 3-second real video of two people (from Sports2D, BSD-3; 884x497, 30 fps)."""
+    return Path(str(resources.files("abspose") / "assets" / "media" / "sports2d_clip.mp4"))
+
+
+def sample_image_path() -> Path:
+    """One frame of :func:`sample_video_path` as a JPEG photo (two people)."""
+    return Path(str(resources.files("abspose") / "assets" / "media" / "sports2d_frame.jpg"))

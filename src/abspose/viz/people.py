@@ -93,8 +93,10 @@ def draw_top_down(
     ax.scatter([0], [0], marker="^", s=60, color="k")
     ax.set_xlabel("x [m] (right)")
     ax.set_ylabel("z [m] (forward)")
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.set_xlim(-max(left, right) * far, max(left, right) * far)
+    half = max(left, right) * far
+    ax.set_xlim(-half, half)
+    ax.set_ylim(-0.05 * far, far)
+    ax.set_aspect("equal", adjustable="box")
     ax.grid(alpha=0.3)
 
 

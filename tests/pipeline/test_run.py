@@ -1,0 +1,126 @@
+import numpy as np
+import pytest
+
+import abspose
+from abspose.errors import AbsPoseError
+from abspose.estimator2d import Poses2D, PrecomputedBackend
+from abspose.geometry import Intrinsics, project
+from abspose.pipeline import CameraSetup, iter_frames, lift_image, resolve_intrinsics, track_video, video_info
+from abspose.skeletons import H36M17
+
+from .conftest import HEIGHT, WIDTH, place, write_video
+
+IMAGE = np.zeros((HEIGHT, WIDTH, 3), np.uint8)
+
+
+class Fixed:
+    """A backend that 'detects' given poses."""
+
+    layout = "h36m17"
+
+    def __init__(self, keypoints_px, confidences=None):
+        conf = np.ones(keypoints_px.shape[:2]) if confidences is None else confidences
+        self.poses = Poses2D(keypoints_px, conf, "h36m17")
+
+    def detect(self, image_rgb, rois_px=None):
+        return self.poses
+
+
+def test_lift_image_equals_lift_on_the_same_keypoints(walk_cam_mm):
+    cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
+    joints = np.stack([place(walk_cam_mm, 0, (-800, 0, 5000)), place(walk_cam_mm, 30, (900, 100, 6500))])
+    kp = project(joints, cam)
+    frame = lift_image(IMAGE, Fixed(kp), CameraSetup(cam, "focal"))
+    direct = abspose.lift(kp, focal_px=700.0, principal_px=cam.principal_px)
+    assert np.allclose(frame.lifted.joints_cam_mm, direct.joints_cam_mm)
+    assert np.allclose(frame.keypoints_px, kp) and frame.skipped == 0
+    # the lifted people are where they stand, to the size ambiguity (here within 15%)
+    assert np.allclose(frame.lifted.root_cam_mm[:, 2], joints[:, 0, 2], rtol=0.15)
+
+
+def test_non_square_pixels_are_exact(walk_cam_mm):
+    """Same 3D people, a camera with fy != fx: the same result as a square-pixel camera."""
+    joints = place(walk_cam_mm, 10, (300, 200, 4000))[None]
+    square = Intrinsics(700.0, 700.0, 320.0, 240.0, WIDTH, HEIGHT)
+    tall = Intrinsics(700.0, 760.0, 320.0, 240.0, WIDTH, HEIGHT)
+    a = lift_image(IMAGE, Fixed(project(joints, square)), CameraSetup(square, "focal"))
+    b = lift_image(IMAGE, Fixed(project(joints, tall)), CameraSetup(tall, "calibration"))
+    assert np.allclose(a.lifted.joints_cam_mm, b.lifted.joints_cam_mm, atol=1e-6)
+
+
+def test_people_with_too_few_joints_are_skipped_not_fatal(walk_cam_mm):
+    cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
+    kp = project(np.stack([place(walk_cam_mm, 0, (0, 0, 5000))] * 2) + [[[0, 0, 0]], [[1500, 0, 0]]], cam)
+    conf = np.ones((2, 17))
+    conf[1, :8] = 0.0  # the second person: only 9 joints seen
+    frame = lift_image(IMAGE, Fixed(kp, conf), CameraSetup(cam, "focal"))
+    assert len(frame.track_ids) == 1 and frame.skipped == 1
+    conf[1, :] = 1.0
+    conf[0, H36M17.index("l_wrist")] = 0.0
+    frame = lift_image(IMAGE, Fixed(kp, conf), CameraSetup(cam, "focal"))
+    assert frame.lifted.imputed[0, H36M17.index("l_wrist")]
+    assert np.isnan(frame.keypoints_px[0, H36M17.index("l_wrist")]).all()  # filled in: no 2D shown
+
+
+def test_nobody_in_the_image():
+    cam = resolve_intrinsics(WIDTH, HEIGHT)
+    frame = lift_image(IMAGE, PrecomputedBackend([Poses2D.empty(17, "h36m17")]), cam)
+    assert frame.lifted.joints_cam_mm.shape == (0, 17, 3) and frame.lifted.focal_is_default
+
+
+def test_camera_must_fit_the_image():
+    with pytest.raises(AbsPoseError, match="sized for"):
+        lift_image(IMAGE, Fixed(np.zeros((0, 17, 2))), resolve_intrinsics(100, 100))
+
+
+def _moving_people(walk_cam_mm, cam, frames):
+    """Two people walking sideways; the detector lists them in a different order every frame."""
+    out = []
+    for t in range(frames):
+        a = place(walk_cam_mm, t % 60, (-1000 + 40 * t, 0, 5000 + 30 * t))
+        b = place(walk_cam_mm, (t + 20) % 60, (1200 - 30 * t, 100, 7000))
+        kp = project(np.stack([a, b] if t % 2 else [b, a]), cam)
+        out.append(Poses2D(kp, np.ones((2, 17)), "h36m17"))
+    return out
+
+
+def test_track_video_keeps_ids_and_smooths_along_the_pelvis_ray(tmp_path, walk_cam_mm):
+    path = write_video(tmp_path / "clip.mp4", 12)
+    cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
+    detections = _moving_people(walk_cam_mm, cam, 12)
+    raw = list(track_video(path, PrecomputedBackend(detections), focal_px=700.0))
+    smooth = list(track_video(path, PrecomputedBackend(detections), focal_px=700.0, smoothing=0.8))
+    assert len(raw) == 12 and [f.index for f in raw] == list(range(12))
+    for t, frame in enumerate(raw):  # the person at depth 7 m keeps one id, the other the other
+        far = frame.track_ids[np.argmax(frame.lifted.root_cam_mm[:, 2])]
+        assert far == raw[0].track_ids[np.argmax(raw[0].lifted.root_cam_mm[:, 2])], t
+        assert np.isclose(frame.time_s, t / 10.0)
+    a, b = raw[-1], smooth[-1]
+    order = [list(b.track_ids).index(i) for i in a.track_ids]
+    pelvis_px = project(a.lifted.root_cam_mm, cam)
+    assert np.allclose(project(b.lifted.root_cam_mm[order], cam), pelvis_px, atol=1e-6)
+    assert not np.allclose(b.lifted.root_cam_mm[order], a.lifted.root_cam_mm)
+    # the pose about the pelvis is untouched by the smoothing
+    rel = a.lifted.joints_cam_mm - a.lifted.root_cam_mm[:, None]
+    assert np.allclose(b.lifted.joints_cam_mm[order] - b.lifted.root_cam_mm[order][:, None], rel)
+
+
+def test_videos_that_cannot_be_read(tmp_path):
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    with pytest.raises(AbsPoseError, match="cannot open"):
+        video_info(empty)
+    text = tmp_path / "notes.avi"
+    text.write_text("not a video")
+    with pytest.raises(AbsPoseError):
+        list(iter_frames(text))
+    with pytest.raises(AbsPoseError, match="no such"):
+        video_info(tmp_path / "none.mp4")
+
+
+def test_a_truncated_video_stops_at_its_last_whole_frame(tmp_path):
+    path = write_video(tmp_path / "clip.avi", 20, fourcc="MJPG")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3])
+    frames = list(iter_frames(path))
+    assert 0 < len(frames) < 20 and all(f.shape == (HEIGHT, WIDTH, 3) for f in frames)

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from abspose.errors import AbsPoseError
+from abspose.pipeline import RootSmoother, Tracker
+
+
+def _box(cx, cy, w=100.0, h=300.0):
+    return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
+
+
+@given(st.permutations(range(3)), st.floats(-40, 40), st.floats(-40, 40))
+def test_ids_follow_people_whatever_the_detection_order(order, dx, dy):
+    tracker = Tracker()
+    centres = np.array([[200.0, 300.0], [600.0, 300.0], [1000.0, 320.0]])
+    first = tracker.update(np.array([_box(*c) for c in centres]))
+    moved = centres + [dx, dy]
+    ids = tracker.update(np.array([_box(*moved[k]) for k in order]))
+    assert ids.tolist() == [first[k] for k in order]
+
+
+def test_new_person_gets_a_new_id_and_lost_tracks_end():
+    tracker = Tracker(max_missed=2)
+    (a,) = tracker.update(np.array([_box(200, 300)]))
+    a2, b = tracker.update(np.array([_box(210, 300), _box(900, 300)]))
+    assert a2 == a and b != a
+    for _ in range(3):  # person b gone for 3 frames > max_missed
+        tracker.update(np.array([_box(210, 300)]))
+    _, b_again = tracker.update(np.array([_box(210, 300), _box(900, 300)]))
+    assert b_again not in (a, b)
+    assert len(tracker.update(np.zeros((0, 4)))) == 0
+
+
+def test_fast_motion_keeps_the_id_when_boxes_no_longer_overlap():
+    tracker = Tracker()
+    (a,) = tracker.update(np.array([_box(200, 300)]))
+    (a2,) = tracker.update(np.array([_box(310, 300)]))  # moved more than its width: IoU 0
+    assert a2 == a
+
+
+def test_root_smoother():
+    smooth = RootSmoother(0.5)
+    ids = np.array([0, 1])
+    assert np.allclose(smooth(ids, np.array([4.0, 8.0])), [4.0, 8.0])  # first frame as is
+    out = smooth(ids, np.array([16.0, 8.0]))
+    assert np.isclose(out[0], 8.0) and np.isclose(out[1], 8.0)  # geometric mean of 4 and 16
+    assert np.allclose(RootSmoother(0.0)(ids, np.array([3.0, 5.0])), [3.0, 5.0])
+    with pytest.raises(AbsPoseError, match="smoothing"):
+        RootSmoother(1.0)

@@ -1,0 +1,81 @@
+"""``abspose image`` / ``video`` / ``setup-2d`` from the command line."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+from typer.testing import CliRunner
+
+from abspose.cli import app
+from abspose.data import sample_image_path
+
+from .pipeline.conftest import HEIGHT, WIDTH, write_video
+
+runner = CliRunner()
+
+
+def _openpose_folder(tmp_path, frames):
+    """BODY_25 detections of two people drifting right, one file per frame."""
+    from abspose.data import convert_bvh, sample_bvh_path
+    from abspose.geometry import Intrinsics, project
+    from abspose.skeletons import BODY25, H36M17
+
+    walk = convert_bvh(sample_bvh_path()).joints_world_mm * np.array([1.0, -1.0, -1.0])
+    walk = walk - walk[:, :1]
+    cam = Intrinsics.from_focal(600.0, WIDTH, HEIGHT)
+    folder = tmp_path / "openpose"
+    folder.mkdir()
+    names = {"pelvis": "mid_hip", "thorax": "neck"}
+    for t in range(frames):
+        people = []
+        for root in ((-900 + 50 * t, 0, 5000), (900, 100, 6500)):
+            kp = project(walk[t] + np.array(root), cam)
+            body = np.zeros((25, 3))
+            for j, name in enumerate(H36M17.joint_names):
+                name = names.get(name, name)
+                if name in BODY25.joint_names:
+                    body[BODY25.index(name)] = (*kp[j], 0.9)
+            people.append({"pose_keypoints_2d": body.ravel().tolist()})
+        (folder / f"clip_{t:012d}_keypoints.json").write_text(json.dumps({"people": people}))
+    return folder
+
+
+def test_video_with_your_own_detections(tmp_path):
+    clip = write_video(tmp_path / "clip.mp4", 8)
+    folder = _openpose_folder(tmp_path, 8)
+    out, overlay, top = tmp_path / "r.json", tmp_path / "o.mp4", tmp_path / "map.png"
+    args = ["video", str(clip), "--detections", str(folder), "--focal", "600", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--overlay", str(overlay), "--map", str(top)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text())
+    assert doc["backend"] == "body25" and len(doc["frames"]) == 8
+    assert {p["id"] for f in doc["frames"] for p in f["people"]} == {0, 1}
+    assert "8 frames with 2" in result.output and "person 1: 8 frames" in result.output
+    assert overlay.stat().st_size > 0 and top.read_bytes()[:4] == b"\x89PNG"
+    import cv2
+
+    cap = cv2.VideoCapture(str(overlay))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 8
+    cap.release()
+
+
+def test_image_on_the_shipped_photo(tmp_path, mediapipe_task):
+    out, plot = tmp_path / "photo.csv", tmp_path / "photo.png"
+    result = runner.invoke(app, ["image", str(sample_image_path()), "--out", str(out), "--plot", str(plot)])
+    assert result.exit_code == 0, result.output
+    assert "no focal length given" in result.output and "2 people" in result.output
+    assert len(out.read_text().splitlines()) == 1 + 2 * 17 and plot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_unreadable_photo_is_one_line_and_exit_2(tmp_path):
+    bad = tmp_path / "photo.jpg"
+    bad.write_text("not an image")
+    proc = subprocess.run(
+        [sys.executable, "-c", "from abspose.cli import main; main()", "image", str(bad), "--out", "x.json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "cannot decode it as an image" in proc.stderr and "Traceback" not in proc.stderr
