@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from abspose._files import PendingFile
 from abspose.errors import AbsPoseError
 
 console = Console(highlight=False, soft_wrap=True)
@@ -132,11 +132,11 @@ class _VideoOut:
     def __init__(self, path: Path, fps: float, width: int, height: int) -> None:
         import cv2
 
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-        self.writer = cv2.VideoWriter(str(self.tmp), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
+        self.pending = PendingFile(path, suffix=path.suffix)  # OpenCV picks the container by suffix
+        fourcc = cv2.VideoWriter.fourcc(*"mp4v")
+        self.writer = cv2.VideoWriter(self.pending.tmp, fourcc, fps, (width, height))
         if not self.writer.isOpened():
+            self.pending.discard()
             raise AbsPoseError(f"{path}: OpenCV cannot write this video (expected an .mp4 or .avi path)")
 
     def write(self, rgb: np.ndarray) -> None:
@@ -145,9 +145,9 @@ class _VideoOut:
     def close(self, keep: bool) -> None:
         self.writer.release()
         if keep:
-            os.replace(self.tmp, self.path)
+            self.pending.commit()
         else:
-            self.tmp.unlink(missing_ok=True)
+            self.pending.discard()
 
 
 def video(
@@ -189,7 +189,7 @@ def video(
         with Progress(*columns, console=console, transient=False) as progress:
             task = progress.add_task(escape(clip.name), total=total, fps=0.0)
             frames = track_video(
-                clip, backend, focal_px=focal, fov_deg=fov, calibration=calibration, model=model,
+                clip, backend, camera=camera, model=model,
                 min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,
                 keep_image=video_out is not None,
             )  # fmt: skip

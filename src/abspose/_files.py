@@ -15,21 +15,35 @@ def _umask() -> int:
     return mask
 
 
+class PendingFile:
+    """A temporary file beside ``path`` (folders created), for writers that stay open across
+    calls: :meth:`commit` moves it onto ``path``, :meth:`discard` removes it."""
+
+    def __init__(self, path: str | Path, suffix: str = ".tmp") -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=suffix)
+        os.close(fd)
+        os.chmod(self.tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a result file gets the usual mode
+
+    def commit(self) -> None:
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)
+
+
 @contextmanager
 def atomic_path(path: str | Path, suffix: str = ".tmp") -> Iterator[str]:
     """Yield a temporary file name beside ``path`` (folders created); when the block ends
     without an error it replaces ``path``, otherwise it is removed."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=suffix)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a result file gets the usual mode
+    pending = PendingFile(path, suffix)
     try:
-        yield tmp
-        os.replace(tmp, path)
+        yield pending.tmp
+        pending.commit()
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        pending.discard()
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

@@ -58,5 +58,8 @@ def test_a_failed_run_leaves_no_file(tmp_path, frame):
         writer.write(frame)
         raise RuntimeError("interrupted")
     assert not path.exists() and not list(tmp_path.iterdir())
+    with pytest.raises(AbsPoseError, match="no frame"):
+        FrameWriter(path, "clip.mp4", "h36m17").close()
+    assert not list(tmp_path.iterdir())  # nothing left behind either
     with pytest.raises(AbsPoseError, match=r"\.json or \.csv"):
         FrameWriter(tmp_path / "out.txt", "clip.mp4", "h36m17")

@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
+from abspose._files import PendingFile
 from abspose._version import __version__
 from abspose.errors import AbsPoseError
 from abspose.skeletons import H36M17
@@ -103,9 +103,8 @@ class FrameWriter:
         if self.kind not in (".json", ".csv"):
             raise AbsPoseError(f"{self.path}: expected an output file ending in .json or .csv")
         self._meta = {"source": str(source), "backend": backend, "fps": fps}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        self._fh: IO[str] | None = open(self._tmp, "w", newline="")
+        self._pending = PendingFile(self.path)
+        self._fh: IO[str] | None = open(self._pending.tmp, "w", newline="")
         self._first = True
         self._csv = csv.writer(self._fh) if self.kind == ".csv" else None
         if self._csv is not None:
@@ -163,16 +162,17 @@ class FrameWriter:
         """Finish the file and move it into place (``keep=False``: discard it)."""
         if self._fh is None:
             return
-        if self.kind == ".json" and keep:
-            if self._first:
-                raise AbsPoseError(f"{self.path}: no frame was written")
+        empty_json = self.kind == ".json" and self._first
+        if self.kind == ".json" and keep and not empty_json:
             self._fh.write("\n ]\n}\n")
         self._fh.close()
         self._fh = None
+        if keep and not empty_json:
+            self._pending.commit()
+            return
+        self._pending.discard()
         if keep:
-            os.replace(self._tmp, self.path)
-        else:
-            self._tmp.unlink(missing_ok=True)
+            raise AbsPoseError(f"{self.path}: no frame was written")
 
     def __enter__(self) -> FrameWriter:
         return self
