@@ -88,8 +88,9 @@ def test_track_video_keeps_ids_and_smooths_along_the_pelvis_ray(tmp_path, walk_c
     path = write_video(tmp_path / "clip.mp4", 12)
     cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
     detections = _moving_people(walk_cam_mm, cam, 12)
-    raw = list(track_video(path, PrecomputedBackend(detections), focal_px=700.0))
-    smooth = list(track_video(path, PrecomputedBackend(detections), focal_px=700.0, smoothing=0.8))
+    camera = resolve_intrinsics(WIDTH, HEIGHT, focal_px=700.0)
+    raw = list(track_video(path, PrecomputedBackend(detections), camera=camera))
+    smooth = list(track_video(path, PrecomputedBackend(detections), camera=camera, smoothing=0.8))
     assert len(raw) == 12 and [f.index for f in raw] == list(range(12))
     for t, frame in enumerate(raw):  # the person at depth 7 m keeps one id, the other the other
         far = frame.track_ids[np.argmax(frame.lifted.root_cam_mm[:, 2])]

@@ -32,7 +32,7 @@ from abspose.errors import AbsPoseError
 from abspose.estimator2d.base import Backend2D, Poses2D, check_image
 from abspose.pipeline.intrinsics import CameraSetup, resolve_intrinsics
 from abspose.pipeline.tracking import RootSmoother, Tracker
-from abspose.skeletons import convert_to_h36m17, get_layout
+from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
@@ -129,23 +129,22 @@ def lift_image(
     assert converted.confidences is not None
     seen = (converted.confidences > min_confidence).sum(axis=1)
     keep = np.flatnonzero(seen >= MIN_VISIBLE_JOINTS)
-    kept = poses.select(keep)
     keypoints = converted.keypoints[keep]
     confidences = converted.confidences[keep]
     if len(keep) == 0:
         lifted = _empty_result(camera)
-    else:
-        scaled = kept.keypoints_px.copy()
+    else:  # already in H36M-17: lift() converts nothing more
+        scaled = keypoints.copy()
         scaled[..., 1] = k.cy + (scaled[..., 1] - k.cy) * (k.fx / k.fy)  # square pixels for the lifter
         lifted = lift(
-            scaled, focal_px=k.fx, principal_px=k.principal_px, layout=kept.layout,
-            confidences=kept.confidences, model=model, min_confidence=min_confidence,
+            scaled, focal_px=k.fx, principal_px=k.principal_px, layout=H36M17.name,
+            confidences=confidences, model=model, min_confidence=min_confidence,
         )  # fmt: skip
         lifted = replace(lifted, focal_is_default=camera.focal_is_default)
         keypoints = np.where(lifted.imputed[..., None], np.nan, keypoints)
         confidences = np.where(lifted.imputed, 0.0, confidences)
     return PeopleInFrame(
-        index, time_s, width, height, camera, np.arange(len(keep), dtype=np.int64), kept,
+        index, time_s, width, height, camera, np.arange(len(keep), dtype=np.int64), poses.select(keep),
         keypoints, confidences, lifted, skipped=len(poses) - len(keep),
     )  # fmt: skip
 
@@ -220,9 +219,7 @@ def track_video(
     path: str | Path,
     backend: Backend2D,
     *,
-    focal_px: float | None = None,
-    fov_deg: float | None = None,
-    calibration: str | Path | None = None,
+    camera: CameraSetup | None = None,
     model: Any = None,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     smoothing: float = 0.0,
@@ -232,23 +229,18 @@ def track_video(
 ) -> Iterator[PeopleInFrame]:
     """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
 
-    Each frame's 2D search starts where the tracked people were (``rois_px``). ``smoothing``
-    (0 off, < 1) smooths each person's canonical root depth over time (:class:`RootSmoother`).
+    ``camera``: from :func:`resolve_intrinsics` for the video's size; None for the default
+    focal guess. Each frame's 2D search starts where the tracked people were (``rois_px``).
+    ``smoothing`` (0 off, < 1) smooths each person's canonical root depth over time
+    (:class:`RootSmoother`).
     """
+    from abspose.api import _resolve_model
+
     info = video_info(path)
-    camera = resolve_intrinsics(
-        info.width, info.height, focal_px=focal_px, fov_deg=fov_deg, calibration=calibration
-    )
+    camera = camera or resolve_intrinsics(info.width, info.height)
     tracker = tracker or Tracker()
     smoother = RootSmoother(smoothing)
-    if model is None:
-        from abspose.api import _default_model
-
-        model = _default_model()
-    elif isinstance(model, str | Path):
-        from abspose.model import load_lifter
-
-        model = load_lifter(model)
+    model = _resolve_model(model)  # loaded once, not per frame
     for index, image in enumerate(iter_frames(path, max_frames)):
         frame = lift_image(
             image, backend, camera, model=model, min_confidence=min_confidence,
