@@ -86,7 +86,8 @@ def resolve_intrinsics(
 ) -> CameraSetup:
     """The intrinsics for a ``width x height`` image from at most one of the three sources;
     with none, :func:`abspose.api.default_focal_px` (``source == "default"``)."""
-    given = [name for name, v in (("focal", focal_px), ("fov", fov_deg), ("calibration", calibration)) if v]
+    sources = (("focal", focal_px), ("fov", fov_deg), ("calibration", calibration))
+    given = [name for name, v in sources if v is not None]
     if len(given) > 1:
         raise AbsPoseError(f"give one of focal, fov or calibration, not {' and '.join(given)}")
     if focal_px is not None:

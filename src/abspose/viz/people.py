@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose.skeletons import H36M17
-from abspose.viz.skeleton import save_figure
+from abspose.viz.skeleton import draw_pose_3d, save_figure
 
 if TYPE_CHECKING:
     from abspose.pipeline import PeopleInFrame
@@ -103,9 +103,7 @@ def draw_top_down(
 def _draw_3d(ax: Any, frame: PeopleInFrame) -> None:
     for k, tid in enumerate(frame.track_ids.tolist()):
         color = np.array(person_color(tid)) / 255.0
-        j = frame.lifted.joints_cam_mm[k] / 1000.0
-        for a, b in _BONES:
-            ax.plot(j[[a, b], 0], j[[a, b], 2], -j[[a, b], 1], color=color, lw=2)
+        draw_pose_3d(ax, frame.lifted.joints_cam_mm[k] / 1000.0, y_up=False, limits=False, color=color)
     ax.scatter([0], [0], [0], marker="^", s=40, color="k")
     pts = np.concatenate([frame.lifted.joints_cam_mm.reshape(-1, 3) / 1000.0, np.zeros((1, 3))])
     centre = (pts.max(0) + pts.min(0)) / 2.0

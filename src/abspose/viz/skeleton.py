@@ -43,13 +43,17 @@ def draw_pose_3d(
     y_up: bool = True,
     linestyle: str = "-",
     limits: bool = True,
+    color: Any = None,
 ) -> None:
-    """Draw one ``(J, 3)`` pose on a 3D axes; ``y_up`` for world poses, False for camera frames."""
+    """Draw one ``(J, 3)`` pose on a 3D axes; ``y_up`` for world poses, False for camera frames;
+    ``color`` for the whole pose, default by side (left blue, right red)."""
     for parent, child in skeleton.bones:
         a, b = joints_mm[skeleton.index(parent)], joints_mm[skeleton.index(child)]
         xs, ys, zs = zip(a, b, strict=True)
         heights = ys if y_up else [-y for y in ys]  # matplotlib's vertical axis is z
-        ax.plot(xs, zs, heights, color=_bone_color(child), lw=2, linestyle=linestyle)
+        ax.plot(
+            xs, zs, heights, color=_bone_color(child) if color is None else color, lw=2, linestyle=linestyle
+        )
     if not limits:
         return
     pts = joints_mm if y_up else joints_mm * np.array([1.0, -1.0, 1.0])
