@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
+from abspose.data import convert_bvh, sample_bvh_path
+
 settings.register_profile("default", max_examples=60, deadline=None)
 settings.register_profile("slow", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
@@ -34,6 +36,14 @@ def cmu_dataset(data_root: Path, tmp_path_factory: pytest.TempPathFactory):  # t
 
     dataset, clips = convert_cmu(data_root / "cmu-bvh", fps=30.0)
     return dataset, clips
+
+
+@pytest.fixture(scope="session")
+def walk_cam_mm() -> np.ndarray:
+    """(60, 17, 3) the shipped CMU walk, turned to face the camera, pelvis at the origin [mm]."""
+    joints = convert_bvh(sample_bvh_path()).joints_world_mm  # (T, 17, 3) world, y up
+    joints = joints - joints[:, :1]
+    return joints * np.array([1.0, -1.0, -1.0])  # y up -> y down, facing the camera
 
 
 @pytest.fixture

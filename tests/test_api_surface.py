@@ -11,7 +11,10 @@ PUBLIC = {
     "abspose.model": [
         "AbsPoseLifter", "LifterConfig", "TrainConfig", "train_lifter", "load_lifter", "predict",
     ],
-    "abspose.io": ["read_keypoints", "write_result", "FrameWriter", "frame_record"],
+    "abspose.io": [
+        "read_keypoints", "write_result", "FrameWriter", "frame_record",
+        "Track", "TrackRecorder", "export_tracks", "write_bvh", "write_trc",
+    ],  # fmt: skip
     "abspose.estimator2d": [
         "Backend2D", "Poses2D", "MediaPipeBackend", "MediaPipeConfig", "PrecomputedBackend",
         "build_pose_landmarker_task", "merge_duplicates",

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from abspose.cli import app
 from abspose.data import sample_image_path
 
+from .io.test_animation import bvhio_joints_cam_mm
 from .pipeline.conftest import HEIGHT, WIDTH, write_video
 
 runner = CliRunner()
@@ -79,3 +80,22 @@ def test_unreadable_photo_is_one_line_and_exit_2(tmp_path):
     )
     assert proc.returncode == 2, proc.stderr
     assert "cannot decode it as an image" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_video_exports_bvh_and_trc_per_person(tmp_path):
+    clip = write_video(tmp_path / "clip.mp4", 6)
+    folder = _openpose_folder(tmp_path, 6)
+    out = tmp_path / "r.json"
+    args = ["video", str(clip), "--detections", str(folder), "--focal", "600", "--out", str(out)]
+    exports = ["--bvh", str(tmp_path / "m.bvh"), "--trc", str(tmp_path / "m.trc"), "--min-track-frames", "2"]
+    result = runner.invoke(app, [*args, *exports])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.glob("m_id*"))
+    assert written == ["m_id0.bvh", "m_id0.trc", "m_id1.bvh", "m_id1.trc"]
+    doc = json.loads(out.read_text())
+    person1 = np.array([p["joints_cam_mm"] for f in doc["frames"] for p in f["people"] if p["id"] == 1])
+    back = bvhio_joints_cam_mm(tmp_path / "m_id1.bvh", range(6), mm_per_unit=1000.0)
+    assert np.abs(back - person1).max() < 0.1  # JSON rounds to 0.1 mm: both within 0.05 + 0.001
+    wrong = runner.invoke(app, [*args, "--bvh", str(tmp_path / "m.fbx")])
+    assert wrong.exit_code != 0 and "ending in .bvh" in str(wrong.exception)
+    assert not list(tmp_path.glob("*.tmp"))

@@ -164,19 +164,32 @@ def video(
         float, typer.Option(help="Temporal smoothing of each person's depth, 0 (off) to 0.95.")
     ] = 0.0,
     max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames.")] = None,
+    bvh: Annotated[
+        Path | None, typer.Option(help="BVH animation per person (Blender; metres, Y up): NAME_id<N>.bvh.")
+    ] = None,
+    trc: Annotated[
+        Path | None, typer.Option(help="OpenSim TRC markers per person (mm, Y up): NAME_id<N>.trc.")
+    ] = None,
+    min_track_frames: Annotated[
+        int, typer.Option(min=1, help="BVH/TRC: leave out people lifted in fewer frames.")
+    ] = 10,
     model: ModelOpt = None,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
-    from abspose.io import FrameWriter
+    from abspose.io import FrameWriter, TrackRecorder, export_tracks
     from abspose.pipeline import resolve_intrinsics, track_video, video_info
     from abspose.viz import draw_overlay
 
+    for anim, suffix in ((bvh, ".bvh"), (trc, ".trc")):
+        if anim is not None and anim.suffix.lower() != suffix:
+            raise AbsPoseError(f"{anim}: expected a file name ending in {suffix}")
     info = video_info(clip)
     camera = resolve_intrinsics(info.width, info.height, focal_px=focal, fov_deg=fov, calibration=calibration)
     _warn_default_focal(camera)
     total = min(info.frame_count or 0, max_frames or info.frame_count) or None
     backend = _backend(detections)
     writer = FrameWriter(out, clip, backend.layout, fps=info.fps)
+    recorder = TrackRecorder() if bvh is not None or trc is not None else None
     video_out = _VideoOut(overlay, info.fps, info.width, info.height) if overlay is not None else None
     trails: dict[int, list[np.ndarray]] = {}
     counts: dict[int, int] = {}
@@ -195,6 +208,8 @@ def video(
             )  # fmt: skip
             for frame in frames:
                 writer.write(frame)
+                if recorder is not None:
+                    recorder.add(frame)
                 if video_out is not None and frame.image_rgb is not None:
                     video_out.write(draw_overlay(frame.image_rgb, frame))
                 for k, tid in enumerate(frame.track_ids.tolist()):
@@ -219,6 +234,13 @@ def video(
             f"({np.percentile(depth, 10):.2f}-{np.percentile(depth, 90):.2f} m, 10-90%)"
         )
     console.print(f"wrote {out}" + (f" and {overlay}" if overlay else ""))
+    if recorder is not None:
+        tracks = recorder.tracks()
+        for anim in (bvh, trc):
+            if anim is not None:
+                files = export_tracks(anim, tracks, info.fps, min_frames=min_track_frames)
+                names = ", ".join(str(f) for f in files) or f"nothing (no one in {min_track_frames}+ frames)"
+                console.print(f"wrote {names}")
     if map is not None and last is not None:
         import matplotlib
 

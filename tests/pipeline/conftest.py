@@ -5,19 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
-
-from abspose.data import convert_bvh, sample_bvh_path
 
 WIDTH, HEIGHT = 640, 480
-
-
-@pytest.fixture(scope="session")
-def walk_cam_mm() -> np.ndarray:
-    """(60, 17, 3) the shipped CMU walk, turned to face the camera, pelvis at the origin [mm]."""
-    joints = convert_bvh(sample_bvh_path()).joints_world_mm  # (T, 17, 3) world, y up
-    joints = joints - joints[:, :1]
-    return joints * np.array([1.0, -1.0, -1.0])  # y up -> y down, facing the camera
 
 
 def place(walk_cam_mm: np.ndarray, frame: int, root_mm: tuple[float, float, float]) -> np.ndarray:

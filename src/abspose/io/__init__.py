@@ -1,6 +1,18 @@
 """Keypoint files in, results out."""
 
+from abspose.io.animation import Track, TrackRecorder, export_tracks, write_bvh, write_trc
 from abspose.io.frames import FrameWriter, frame_record
 from abspose.io.keypoints import KeypointFile, read_keypoints, write_result
 
-__all__ = ["FrameWriter", "KeypointFile", "frame_record", "read_keypoints", "write_result"]
+__all__ = [
+    "FrameWriter",
+    "KeypointFile",
+    "Track",
+    "TrackRecorder",
+    "export_tracks",
+    "frame_record",
+    "read_keypoints",
+    "write_bvh",
+    "write_result",
+    "write_trc",
+]
