@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
 
-from abspose._files import atomic_path
+from abspose._safetensors import read_tensors, write_tensors
 from abspose.errors import DataError
 from abspose.model.config import LifterConfig
 from abspose.model.network import AbsPoseLifter
@@ -46,20 +44,10 @@ def save_checkpoint(path: str | Path, ckpt: Checkpoint, *, half: bool = False) -
     """Write ``ckpt`` atomically; ``half`` stores floating weights as float16."""
     tensors = {}
     for k, v in ckpt.model_state.items():
-        t = v.detach().cpu().contiguous()
-        tensors[f"model.{k}"] = t.half() if half and t.is_floating_point() else t
-    tensors.update({f"optim.{k}": v.detach().cpu().contiguous() for k, v in ckpt.optimizer_state.items()})
+        tensors[f"model.{k}"] = v.half() if half and v.is_floating_point() else v
+    tensors.update({f"optim.{k}": v for k, v in ckpt.optimizer_state.items()})
     metadata = {"format": FORMAT, "config": ckpt.config.to_json(), "meta": json.dumps(ckpt.meta)}
-    with atomic_path(path) as tmp:
-        save_file(tensors, tmp, metadata=metadata)
-    return Path(path)
-
-
-def _read_header(path: Path) -> dict[str, str]:
-    from safetensors import safe_open
-
-    with safe_open(str(path), framework="pt") as f:
-        return f.metadata() or {}
+    return write_tensors(path, tensors, metadata)
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
@@ -68,19 +56,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     Raises:
         DataError: missing, truncated or foreign file (a pickle is refused, never loaded).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such checkpoint")
-    try:
-        header = _read_header(path)
-        tensors = load_file(str(path))
-    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
-        raise DataError(
-            f"{path}: not a readable safetensors checkpoint ({exc}); abspose never loads pickled "
-            "(.pt/.pth) files: retrain or convert with `abspose train`"
-        ) from exc
-    if header.get("format") != FORMAT:
-        raise DataError(f"{path}: expected an {FORMAT} checkpoint, got format {header.get('format')!r}")
+    header, tensors = read_tensors(path, FORMAT)
     config = LifterConfig.from_json(header["config"])
     model = {
         k[6:]: (v.float() if v.is_floating_point() else v)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import torch
 
+from abspose._safetensors import load_optimizer_tensors, optimizer_tensors
 from abspose.data.augment import BodyScaleConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
@@ -98,24 +99,6 @@ class EpochStats:
     seconds: float
 
 
-def _optimizer_tensors(opt: torch.optim.Optimizer) -> dict[str, torch.Tensor]:
-    out = {}
-    for i, state in opt.state_dict()["state"].items():
-        for k, v in state.items():
-            out[f"{i}.{k}"] = v if torch.is_tensor(v) else torch.tensor(v)
-    return out
-
-
-def _load_optimizer(opt: torch.optim.Optimizer, tensors: dict[str, torch.Tensor]) -> None:
-    sd = opt.state_dict()
-    state: dict[int, dict[str, torch.Tensor]] = {}
-    for key, v in tensors.items():
-        i, name = key.split(".", 1)
-        state.setdefault(int(i), {})[name] = v
-    sd["state"] = state
-    opt.load_state_dict(sd)
-
-
 def _seed_torch(seed: int, epoch: int) -> torch.Generator:
     torch.manual_seed(seed * 1_000_003 + epoch)
     return torch.Generator().manual_seed(seed * 1_000_003 + epoch)
@@ -182,7 +165,7 @@ def train_lifter(
                 f"(stored {ckpt.config}, asked {config})"
             )
         model.load_state_dict(ckpt.model_state)
-        _load_optimizer(opt, ckpt.optimizer_state)
+        load_optimizer_tensors(opt, ckpt.optimizer_state)
         history = [EpochStats(**h) for h in ckpt.meta["history"]]
         start_epoch = int(ckpt.meta["epoch"]) + 1
 
@@ -234,7 +217,7 @@ def train_lifter(
             }
             if noise is not None:
                 meta["noise_model"] = noise.to_json()
-            save_checkpoint(checkpoint, Checkpoint(config, model.state_dict(), _optimizer_tensors(opt), meta))
+            save_checkpoint(checkpoint, Checkpoint(config, model.state_dict(), optimizer_tensors(opt), meta))
         if on_epoch is not None:
             on_epoch(stats)
     return model.eval(), history
