@@ -14,10 +14,13 @@ PUBLIC = {
     "abspose.io": [
         "read_keypoints", "write_result", "FrameWriter", "frame_record",
         "Track", "TrackRecorder", "export_tracks", "write_bvh", "write_trc",
-    ],  # fmt: skip
+    ],
     "abspose.estimator2d": [
         "Backend2D", "Poses2D", "MediaPipeBackend", "MediaPipeConfig", "PrecomputedBackend",
         "build_pose_landmarker_task", "merge_duplicates",
+        "IntegralBackend", "IntegralPoseConfig", "IntegralPoseNet", "CocoPeople", "LabelledPerson",
+        "Train2DConfig", "train_integral", "evaluate_integral", "soft_argmax", "integral_loss",
+        "load_integral", "load_backbone", "CropBox", "crop_boxes", "crop_image",
     ],
     "abspose.pipeline": [
         "lift_image", "track_video", "resolve_intrinsics", "read_calibration", "Tracker", "RootSmoother",

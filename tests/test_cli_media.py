@@ -99,3 +99,35 @@ def test_video_exports_bvh_and_trc_per_person(tmp_path):
     wrong = runner.invoke(app, [*args, "--bvh", str(tmp_path / "m.fbx")])
     assert wrong.exit_code != 0 and "ending in .bvh" in str(wrong.exception)
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_train_2d_then_use_the_estimator_on_a_photo(tmp_path):
+    import cv2
+
+    from .estimator2d.synthetic import synthetic_people
+
+    people = synthetic_people(3)
+    anns, images = [], []
+    for i, p in enumerate(people):
+        cv2.imwrite(str(tmp_path / f"{i}.png"), p.image_rgb[..., ::-1])
+        kp = np.concatenate([p.keypoints_px, np.full((17, 1), 2.0)], axis=1).ravel().tolist()
+        x0, y0, x1, y1 = p.box_px.tolist()
+        anns.append(
+            {"id": i, "image_id": i, "bbox": [x0, y0, x1 - x0, y1 - y0], "num_keypoints": 17, "keypoints": kp}
+        )
+        images.append({"id": i, "file_name": f"{i}.png"})
+    (tmp_path / "ann.json").write_text(json.dumps({"images": images, "annotations": anns}))
+    ckpt = tmp_path / "est.safetensors"
+    args = ["train-2d", "--coco", str(tmp_path / "ann.json"), "--images", str(tmp_path), "--out", str(ckpt),
+            "--depth", "18", "--input-size", "64", "--base-width", "8", "--epochs", "2", "--batch-size", "2",
+            "--device", "cpu"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "epoch 2: loss" in result.output and ckpt.is_file()
+    boxes = tmp_path / "boxes.json"  # the person detector's output for photo 0
+    boxes.write_text(json.dumps([{"image_id": 0, "keypoints": anns[0]["keypoints"]}]))
+    out = tmp_path / "r.json"
+    photo = ["image", str(tmp_path / "0.png"), "--estimator", str(ckpt), "--detections", str(boxes)]
+    result = runner.invoke(app, [*photo, "--focal", "150", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["backend"] == "coco17"

@@ -16,6 +16,8 @@ from abspose._files import PendingFile
 from abspose.errors import AbsPoseError
 
 console = Console(highlight=False, soft_wrap=True)
+_PROGRESS = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+             TextColumn("{task.fields[fps]:.1f} fps"), TimeElapsedColumn()]  # fmt: skip
 
 FocalOpt = Annotated[float | None, typer.Option(help="Focal length [px].")]
 FovOpt = Annotated[float | None, typer.Option(help="Horizontal field of view [degrees].")]
@@ -35,6 +37,15 @@ MinConfOpt = Annotated[
     float, typer.Option(help="Joints below this 2D confidence are filled in from the others.")
 ]
 ModelOpt = Annotated[Path | None, typer.Option(help="Lifter checkpoint; default: the shipped model.")]
+EstimatorOpt = Annotated[
+    Path | None,
+    typer.Option(
+        exists=True,
+        dir_okay=False,
+        help="2D estimator checkpoint from `abspose train-2d` (the paper's ResNet + soft-argmax), "
+        "run on each person's box; the boxes come from MediaPipe or --detections.",
+    ),
+]
 
 
 def setup_2d(
@@ -51,19 +62,23 @@ def setup_2d(
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
-def _backend(detections: Path | None) -> Any:
-    from abspose.estimator2d import MediaPipeBackend, PrecomputedBackend
+def _backend(detections: Path | None, estimator: Path | None = None) -> Any:
+    from abspose.estimator2d import IntegralBackend, MediaPipeBackend, PrecomputedBackend
 
     if detections is None:
-        return MediaPipeBackend()
-    if detections.is_dir():
-        return PrecomputedBackend.from_openpose_folder(detections)
-    return PrecomputedBackend.from_coco_results(detections)
+        people: Any = MediaPipeBackend()
+    elif detections.is_dir():
+        people = PrecomputedBackend.from_openpose_folder(detections)
+    else:
+        people = PrecomputedBackend.from_coco_results(detections)
+    return people if estimator is None else IntegralBackend(estimator, boxes=people)
 
 
 def _close(backend: Any) -> None:
     if hasattr(backend, "close"):
         backend.close()
+    if getattr(backend, "boxes", None) is not None:
+        _close(backend.boxes)
 
 
 def _warn_default_focal(camera: Any) -> None:
@@ -84,6 +99,7 @@ def image(
     fov: FovOpt = None,
     calibration: CalibOpt = None,
     detections: DetectionsOpt = None,
+    estimator: EstimatorOpt = None,
     min_confidence: MinConfOpt = 0.2,
     model: ModelOpt = None,
 ) -> None:
@@ -96,7 +112,7 @@ def image(
         rgb.shape[1], rgb.shape[0], focal_px=focal, fov_deg=fov, calibration=calibration
     )
     _warn_default_focal(camera)
-    backend = _backend(detections)
+    backend = _backend(detections, estimator)
     try:
         frame = lift_image(rgb, backend, camera, model=model, min_confidence=min_confidence)
     finally:
@@ -159,6 +175,7 @@ def video(
     fov: FovOpt = None,
     calibration: CalibOpt = None,
     detections: DetectionsOpt = None,
+    estimator: EstimatorOpt = None,
     min_confidence: MinConfOpt = 0.2,
     smooth: Annotated[
         float, typer.Option(help="Temporal smoothing of each person's depth, 0 (off) to 0.95.")
@@ -187,7 +204,7 @@ def video(
     camera = resolve_intrinsics(info.width, info.height, focal_px=focal, fov_deg=fov, calibration=calibration)
     _warn_default_focal(camera)
     total = min(info.frame_count or 0, max_frames or info.frame_count) or None
-    backend = _backend(detections)
+    backend = _backend(detections, estimator)
     writer = FrameWriter(out, clip, backend.layout, fps=info.fps)
     recorder = TrackRecorder() if bvh is not None or trc is not None else None
     video_out = _VideoOut(overlay, info.fps, info.width, info.height) if overlay is not None else None
@@ -196,10 +213,8 @@ def video(
     last = None
     ok = False
     start = time.perf_counter()
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[fps]:.1f} fps"), TimeElapsedColumn()]  # fmt: skip
     try:
-        with Progress(*columns, console=console, transient=False) as progress:
+        with Progress(*_PROGRESS, console=console, transient=False) as progress:
             task = progress.add_task(escape(clip.name), total=total, fps=0.0)
             frames = track_video(
                 clip, backend, camera=camera, model=model,
@@ -253,3 +268,66 @@ def video(
         draw_top_down(ax, last, {t: np.asarray(v) for t, v in trails.items()})
         ax.set_title(f"{clip.name}: where people went (last frame: dots)", fontsize=10)
         console.print(f"wrote {save_figure(fig, map)}")
+
+
+def train_2d(
+    coco: Annotated[
+        Path, typer.Option(exists=True, dir_okay=False, help="COCO keypoints JSON (person_keypoints_*.json).")
+    ],
+    images: Annotated[Path, typer.Option(exists=True, file_okay=False, help="The folder of its images.")],
+    out: Annotated[
+        Path, typer.Option(help="Checkpoint (.safetensors), written every epoch; resumed if present.")
+    ],
+    layout: Annotated[str, typer.Option(help="Skeleton of the file's keypoints.")] = "coco17",
+    depth: Annotated[int, typer.Option(help="ResNet depth: 18, 34, 50, 101, 152 (paper: 152).")] = 50,
+    input_size: Annotated[int, typer.Option(help="Crop side [px], a multiple of 32.")] = 256,
+    base_width: Annotated[int, typer.Option(help="ResNet stem channels (64: the standard ResNets).")] = 64,
+    backbone: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True, dir_okay=False, help="ImageNet ResNet weights, torchvision names, safetensors."
+        ),
+    ] = None,
+    epochs: Annotated[int, typer.Option(min=1)] = 60,
+    batch_size: Annotated[int, typer.Option(min=1)] = 48,
+    lr: Annotated[float, typer.Option(help="Learning rate (x0.1 from epochs/2).")] = 1e-4,
+    optimizer: Annotated[str, typer.Option(help="rmsprop (the paper) or adam.")] = "rmsprop",
+    device: Annotated[str, typer.Option(help="auto (CUDA if present), cpu, cuda, cuda:1 ...")] = "auto",
+    workers: Annotated[int, typer.Option(min=0, help="Data-loading processes.")] = 0,
+    seed: int = 0,
+) -> None:
+    """Train the paper's 2D estimator (Sec. 4.1) on COCO-format keypoints; see docs/estimator2d.md."""
+    from abspose.estimator2d import CocoPeople, IntegralPoseConfig, Train2DConfig, train_integral
+
+    people = CocoPeople(coco, images)
+    config = IntegralPoseConfig(
+        layout=layout, resnet_depth=depth, base_width=base_width, input_size=input_size
+    )
+    train = Train2DConfig(
+        epochs=epochs, batch_size=batch_size, lr=lr, lr_drop_epoch=max(epochs // 2, 1),
+        optimizer=optimizer,  # type: ignore[arg-type]  # checked by Train2DConfig
+        device=device, workers=workers, seed=seed,
+    )  # fmt: skip
+    console.print(
+        f"{len(people)} people from {coco.name}; ResNet-{depth}, {input_size} px crops (fps: steps/s)"
+    )
+    with Progress(*_PROGRESS, console=console) as progress:
+        task = progress.add_task("epoch 1", total=None, fps=0.0)
+
+        start = time.perf_counter()
+        steps = 0
+
+        def step(done: int, total: int) -> None:
+            nonlocal steps
+            steps += 1
+            progress.update(task, completed=done, total=total, fps=steps / (time.perf_counter() - start))
+
+        def epoch(record: dict[str, Any]) -> None:
+            progress.update(task, description=f"epoch {record['epoch'] + 1}", completed=0)
+            progress.console.print(
+                f"epoch {record['epoch']}: loss {record['loss']:.3f}, joint error {record['crop_px']:.2f} "
+                f"crop px, {record['seconds']:.0f} s"
+            )
+
+        train_integral(people, config, train, out, backbone=backbone, on_epoch=epoch, on_step=step)
+    console.print(f"wrote {out}; use it with `abspose image PHOTO --estimator {out}`")

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from abspose._cli_media import image, setup_2d, video
+from abspose._cli_media import image, setup_2d, train_2d, video
 from abspose._cli_noise import fit_errors, noise_app
 from abspose.errors import AbsPoseError
 
@@ -29,6 +29,7 @@ app.command("fit-errors")(fit_errors)
 app.command("setup-2d")(setup_2d)
 app.command("image")(image)
 app.command("video")(video)
+app.command("train-2d")(train_2d)
 console = Console(highlight=False, soft_wrap=True)
 _state = {"debug": False}
 

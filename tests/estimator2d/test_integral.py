@@ -40,7 +40,9 @@ def test_soft_argmax_on_hand_made_heatmaps():
 def test_target_heatmaps_sum_to_one_and_are_centred_on_the_joint():
     xy = torch.tensor([[20.3, 31.7], [12.25, 40.0]], dtype=torch.float64)  # >= 6 sigma from the edges
     maps = target_heatmaps(xy, 64, sigma=2.0)
-    assert maps.shape == (2, 64, 64) and torch.allclose(maps.sum((-1, -2)), torch.ones(2, dtype=torch.float64))
+    assert maps.shape == (2, 64, 64) and torch.allclose(
+        maps.sum((-1, -2)), torch.ones(2, dtype=torch.float64)
+    )
     coords, _ = soft_argmax(torch.log(maps))
     assert torch.allclose(coords, xy, atol=1e-6)  # a sampled Gaussian's mean is its centre
 
@@ -67,7 +69,9 @@ def test_loss_counts_visible_joints_only_and_has_gradients():
 
 def test_checkpoint_round_trip_and_refusals(tmp_path):
     net = IntegralPoseNet(TINY)
-    path = save_integral(tmp_path / "e.safetensors", IntegralCheckpoint(TINY, net.state_dict(), meta={"a": 1}))
+    path = save_integral(
+        tmp_path / "e.safetensors", IntegralCheckpoint(TINY, net.state_dict(), meta={"a": 1})
+    )
     back = load_integral(path)
     assert back.config == TINY and not back.training
     x = torch.randn(1, 3, 64, 64)
@@ -79,7 +83,8 @@ def test_checkpoint_round_trip_and_refusals(tmp_path):
     from abspose.model import AbsPoseLifter, LifterConfig
     from abspose.model.checkpoint import Checkpoint, save_checkpoint
 
-    lifter = save_checkpoint(tmp_path / "l.safetensors", Checkpoint(LifterConfig(width=8), AbsPoseLifter(LifterConfig(width=8)).state_dict()))  # fmt: skip
+    small = LifterConfig(width=8)
+    lifter = save_checkpoint(tmp_path / "l.safetensors", Checkpoint(small, AbsPoseLifter(small).state_dict()))
     with pytest.raises(DataError, match="abspose-integral2d-v1"):
         load_integral(lifter)
     with pytest.raises(AbsPoseError, match="multiple of 32"):
