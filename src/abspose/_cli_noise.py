@@ -36,7 +36,7 @@ def _fit_and_save(errors: Any, out: Path, provenance: dict[str, Any], plot: Path
     fit = fit_mixture(errors, H36M17.joint_names, provenance={**provenance, "kind": "mixture"})
     gauss = fit_gaussian(errors, H36M17.joint_names, provenance={**provenance, "kind": "gaussian"})
     fit.model.save(out)
-    gauss_path = out.with_name(out.stem + "_gaussian.json")
+    gauss_path = out.with_name(out.stem.removesuffix("_mixture") + "_gaussian.json")
     gauss.save(gauss_path)
     _print_model(fit.model, f"mixture, errors / σ_pose, EM {fit.iterations} iterations")
     console.print(f"wrote {out} (mixture) and {gauss_path} (single Gaussian)")
@@ -50,7 +50,9 @@ def noise_pose2sim(
     source: Annotated[
         Path,
         typer.Option(
-            exists=True, help="pose2sim-0.3.6 wheel (pip download pose2sim==0.3.6) or its Demo folder."
+            exists=True,
+            help="pose2sim 0.3.6 wheel or its Demo folder (OpenPose detections), or pose2sim 0.10.49 "
+            "wheel or its Demo_SinglePerson folder (videos: MediaPipe is run on them).",
         ),
     ],
     out_dir: Annotated[Path, typer.Option(help="Folder for the errors, models and plot.")] = Path(
@@ -58,10 +60,31 @@ def noise_pose2sim(
     ),
     fit_frames: Annotated[int, typer.Option(help="Frames [0, N) are fitted, the rest held out.")] = 50,
 ) -> None:
-    """Measure OpenPose's real errors on Pose2Sim's 4-camera demo (leave-one-view-out) and fit."""
-    from abspose.noise.pose2sim import measure_errors, read_pose2sim_demo
+    """Measure a 2D detector's real errors on Pose2Sim's 4-camera demo (leave-one-view-out) and fit.
 
-    capture = read_pose2sim_demo(source)
+    OpenPose: its detections shipped with pose2sim 0.3.6. MediaPipe: run here on the videos of
+    pose2sim 0.10.49 (needs `abspose setup-2d`).
+    """
+    from abspose.noise.pose2sim import is_video_demo, measure_errors, read_pose2sim_demo, read_pose2sim_videos
+
+    if is_video_demo(source):
+        from rich.progress import Progress
+
+        from abspose.estimator2d import MediaPipeBackend
+
+        with MediaPipeBackend() as backend, Progress(console=console, transient=True) as progress:
+            task = progress.add_task("MediaPipe on 4 videos", total=None)
+            capture = read_pose2sim_videos(
+                source, backend, on_frame=lambda n: progress.update(task, completed=n)
+            )
+        what, name, version = (
+            "MediaPipe BlazePose (abspose MediaPipeBackend)",
+            "mediapipe33_mixture",
+            "0.10.49",
+        )
+    else:
+        capture = read_pose2sim_demo(source)
+        what, name, version = "OpenPose BODY_25B", "openpose_body25b_mixture", "0.3.6"
     real = measure_errors(capture, fit_frames)
     out_dir.mkdir(parents=True, exist_ok=True)
     np.savez(
@@ -69,18 +92,20 @@ def noise_pose2sim(
     )
     fit_rows = real.fit
     complete = np.isfinite(fit_rows).all(-1).any(-1)
+    norm = np.linalg.norm(real.errors, axis=-1)
     console.print(
         f"{capture.keypoints_px.shape[0]} views x {capture.keypoints_px.shape[1]} frames; "
         f"{int(complete.sum())} poses with a reference in frames < {fit_frames}, "
-        f"{int(np.isfinite(real.held_out).all(-1).any(-1).sum())} held out"
+        f"{int(np.isfinite(real.held_out).all(-1).any(-1).sum())} held out; "
+        f"median joint error {np.nanmedian(norm):.3f} σ_pose"
     )
     provenance = {
-        "source": "pose2sim 0.3.6 Demo (BSD-3-Clause): OpenPose BODY_25B, 4 calibrated cameras",
+        "source": f"pose2sim {version} demo (BSD-3-Clause): {what}, 4 calibrated cameras",
         "method": "leave-one-view-out triangulation, reprojected into the held-out view",
         "frames": f"0-{fit_frames - 1}",
         "command": f"abspose noise pose2sim --source {source.name} --fit-frames {fit_frames}",
     }
-    _fit_and_save(fit_rows, out_dir / "openpose_body25b_mixture.json", provenance, out_dir / "errors.png")
+    _fit_and_save(fit_rows, out_dir / f"{name}.json", provenance, out_dir / "errors.png")
 
 
 def fit_errors(

@@ -167,7 +167,8 @@ def train(
     noise: Annotated[
         str,
         typer.Option(
-            help="2D errors added to the inputs: '' (none), openpose-mixture, openpose-gaussian, or a .json."
+            help="2D errors added to the inputs: '' (none), openpose-mixture, openpose-gaussian, "
+            "mediapipe-mixture, mediapipe-gaussian, or a .json."
         ),
     ] = "",
 ) -> None:

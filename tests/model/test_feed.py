@@ -28,10 +28,12 @@ def test_noise_model_must_cover_h36m_joints(tiny_dataset):
         )
 
 
-def test_shipped_error_models_load():
-    mix, gauss = load_error_model("openpose-mixture"), load_error_model("openpose-gaussian")
+@pytest.mark.parametrize(("detector", "source"), [("openpose", "OpenPose"), ("mediapipe", "MediaPipe")])
+def test_shipped_error_models_load(detector, source):
+    mix, gauss = load_error_model(f"{detector}-mixture"), load_error_model(f"{detector}-gaussian")
     assert mix.joint_names == gauss.joint_names == H36M17.joint_names
     assert mix.is_mixture and not gauss.is_mixture
-    assert "leave-one-view-out" in mix.provenance["method"]
+    assert "leave-one-view-out" in mix.provenance["method"] and source in mix.provenance["source"]
+    assert gauss.provenance["kind"] == "gaussian" and mix.provenance["kind"] == "mixture"
     with pytest.raises(AbsPoseError, match="openpose-mixture"):
         load_error_model("no-such-model")

@@ -92,3 +92,38 @@ def test_pose_errors_missing_joints_and_scale(rng):
     ref = true.copy()
     ref[2, 0] = np.nan  # incomplete reference: no σ, all NaN
     assert np.isnan(pose_errors(det, ref, "h36m17")[2]).all()
+
+
+def test_video_demo_reader_runs_the_backend_on_each_camera(tmp_path, walk_cam_mm):
+    """A Demo_SinglePerson-shaped folder: the backend sees each video in camera order, and
+    detections that are exact projections give zero leave-one-view-out error."""
+    import shutil
+
+    from abspose.estimator2d import Poses2D, PrecomputedBackend
+    from abspose.noise.pose2sim import is_video_demo, read_pose2sim_videos
+
+    from ..pipeline.conftest import write_video
+
+    folder = tmp_path / "Demo_SinglePerson"
+    (folder / "calibration").mkdir(parents=True)
+    (folder / "videos").mkdir()
+    shutil.copy(FIXTURE / "calib-2d" / "Calib.qca.txt", folder / "calibration" / "Calib.qca.txt")
+    cams = parse_qca((FIXTURE / "calib-2d" / "Calib.qca.txt").read_text())
+    frames = 3
+    for k in (2, 1, 4, 3):  # written out of order: read in natural order
+        write_video(folder / "videos" / f"cam0{k}.mp4", frames)
+    # world (Qualisys: z up): the walk standing near the origin, which the cameras look at
+    walk_world = walk_cam_mm[:frames][..., [0, 2, 1]] * np.array([1.0, 1.0, -1.0]) + [0.0, 0.0, 900.0]
+    detections = []
+    for cam in cams:
+        for t in range(frames):
+            kp = project_with(cam.projection, walk_world[t])  # (17, 2)
+            detections.append(Poses2D(kp[None], np.ones((1, 17)), "h36m17"))
+    assert is_video_demo(folder) and not is_video_demo(FIXTURE)
+    capture = read_pose2sim_videos(folder, PrecomputedBackend(detections))
+    assert capture.keypoints_px.shape == (4, frames, 17, 2) and capture.layout == "h36m17"
+    assert [c.name for c in capture.cameras] == ["cam01", "cam02", "cam03", "cam04"]
+    real = measure_errors(capture, fit_frames=2)
+    assert np.isfinite(real.errors).all() and np.abs(real.errors).max() < 1e-6
+    with pytest.raises(DataError, match=r"pose2sim==0\.10\.49"):
+        read_pose2sim_videos(tmp_path / "nothing", PrecomputedBackend(detections))

@@ -57,7 +57,7 @@ class TrainConfig:
         cameras, body: sampling ranges.
         threads: torch CPU threads (0: torch's default).
         noise: 2D error model added to the inputs: ``""`` (ground-truth 2D), a shipped name
-            (``"openpose-mixture"``, ``"openpose-gaussian"``) or a ``.json`` from
+            (``"openpose-mixture"``, ``"mediapipe-mixture"``, their ``-gaussian``) or a ``.json`` from
             ``abspose fit-errors``; its content is stored in the checkpoint.
     """
 

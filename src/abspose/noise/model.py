@@ -43,12 +43,15 @@ DEFAULT_HALF_WIDTH = 0.5
 
 _FORMAT = "abspose-error-model/1"
 
-#: Error models shipped in the package (``abspose/assets/noise/``): OpenPose BODY_25B errors
-#: measured by leave-one-view-out on Pose2Sim's demo capture (frames 1-50, all 4 views), made
-#: by ``abspose noise pose2sim`` (see docs/noise.md).
+#: Error models shipped in the package (``abspose/assets/noise/``), measured by
+#: leave-one-view-out on Pose2Sim's demo capture (frames 1-50, all 4 views) and made by
+#: ``abspose noise pose2sim`` (see docs/noise.md): OpenPose BODY_25B (pose2sim 0.3.6's
+#: detections) and MediaPipe BlazePose (abspose's backend run on pose2sim 0.10.49's videos).
 SHIPPED_ERROR_MODELS = {
     "openpose-mixture": "openpose_body25b_mixture.json",
     "openpose-gaussian": "openpose_body25b_gaussian.json",
+    "mediapipe-mixture": "mediapipe33_mixture.json",
+    "mediapipe-gaussian": "mediapipe33_gaussian.json",
 }
 
 

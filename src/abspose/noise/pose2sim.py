@@ -25,22 +25,27 @@ import json
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from abspose.errors import DataError
 from abspose.geometry import Intrinsics
+from abspose.skeletons import get_layout
 
 __all__ = [
     "CalibratedCamera",
     "MultiViewCapture",
     "RealErrors",
+    "is_video_demo",
     "measure_errors",
     "parse_qca",
     "read_pose2sim_demo",
+    "read_pose2sim_videos",
 ]
 
 _DEMO = "Pose2Sim/Demo/"
@@ -210,3 +215,88 @@ def measure_errors(capture: MultiViewCapture, fit_frames: int, min_confidence: f
     errors = pose_errors(det, loo.reference_px.reshape(-1, j, 2), capture.layout)
     view, frame = np.meshgrid(np.arange(v), np.arange(t), indexing="ij")
     return RealErrors(errors, view.reshape(-1), frame.reshape(-1), fit_frames)
+
+
+_VIDEO_DEMO = "Pose2Sim/Demo_SinglePerson/"
+
+
+def is_video_demo(source: str | Path) -> bool:
+    """Whether ``source`` is pose2sim 0.10's wheel or ``Demo_SinglePerson`` folder (videos)."""
+    source = Path(source)
+    if source.is_file() and zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as zf:
+            return any(n.startswith(_VIDEO_DEMO + "videos/") for n in zf.namelist())
+    return source.is_dir() and (source / "videos").is_dir()
+
+
+def read_pose2sim_videos(
+    source: str | Path,
+    backend: Any,
+    max_frames: int | None = None,
+    on_frame: Callable[[int], None] | None = None,
+) -> MultiViewCapture:
+    """Run a 2D backend on the four videos of Pose2Sim 0.10's ``Demo_SinglePerson``.
+
+    ``pip download pose2sim==0.10.49 --no-deps`` gives a wheel whose
+    ``Pose2Sim/Demo_SinglePerson/`` holds ``videos/cam01.mp4`` ... ``cam04.mp4`` (100
+    synchronized frames at 60 fps) and ``calibration/Calib.qca.txt``; pass the wheel or that
+    folder. Each frame's main person (largest summed confidence) is kept; videos are matched
+    to cameras by name (``cam01.mp4`` ↔ serial ``cam01``).
+
+    Args:
+        source: the wheel or the ``Demo_SinglePerson`` folder.
+        backend: a :class:`~abspose.estimator2d.Backend2D` (e.g. MediaPipe).
+        max_frames: read at most this many frames per video.
+        on_frame: called after each decoded frame with the number done so far.
+    """
+    import tempfile
+
+    from abspose.pipeline import iter_frames
+
+    source = Path(source)
+    with tempfile.TemporaryDirectory() as tmp:
+        if source.is_file() and zipfile.is_zipfile(source):
+            with zipfile.ZipFile(source) as zf:
+                for name in zf.namelist():
+                    if name.startswith(_VIDEO_DEMO) and (
+                        name.endswith(".mp4") or name.endswith("calibration/Calib.qca.txt")
+                    ):
+                        zf.extract(name, tmp)
+            folder = Path(tmp) / _VIDEO_DEMO
+        elif source.is_dir():
+            folder = source
+        else:
+            raise DataError(
+                f"{source}: expected the pose2sim 0.10.49 wheel or its Demo_SinglePerson folder; get it "
+                "with `pip download pose2sim==0.10.49 --no-deps -d DIR`"
+            )
+        calib = folder / "calibration" / "Calib.qca.txt"
+        videos = sorted((folder / "videos").glob("*.mp4"), key=lambda p: _natural_key(p.name))
+        if not calib.is_file() or not videos:
+            raise DataError(f"{source}: no calibration/Calib.qca.txt or videos/*.mp4 (Demo_SinglePerson?)")
+        cameras = {c.name: c for c in parse_qca(calib.read_text())}
+        missing = [v.stem for v in videos if v.stem not in cameras]
+        if missing:
+            raise DataError(f"{source}: videos {missing} have no camera of that name in {sorted(cameras)}")
+        views, done = [], 0
+        for video in videos:
+            frames = []
+            for image in iter_frames(video, max_frames):
+                found = backend.detect(image)
+                if len(found) == 0:
+                    j = get_layout(backend.layout).num_joints
+                    frames.append(np.zeros((j, 3)))
+                else:
+                    best = int(np.argmax(found.confidences.sum(axis=1)))
+                    frames.append(
+                        np.concatenate([found.keypoints_px[best], found.confidences[best, :, None]], 1)
+                    )
+                done += 1
+                if on_frame is not None:
+                    on_frame(done)
+            views.append(np.stack(frames))
+    if len({v.shape[0] for v in views}) != 1:
+        raise DataError(f"{source}: the videos have different frame counts {[v.shape[0] for v in views]}")
+    data = np.stack(views)  # (V, T, J, 3)
+    used = tuple(cameras[v.stem] for v in videos)
+    return MultiViewCapture(used, data[..., :2], data[..., 2], backend.layout)
