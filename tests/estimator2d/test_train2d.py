@@ -44,6 +44,9 @@ def test_resuming_gives_the_same_weights_as_one_run(tmp_path):
     other = IntegralPoseConfig(**{**TINY.__dict__, "heatmap_sigma": 1.0})
     with pytest.raises(AbsPoseError, match="other settings"):
         train_integral(people, other, aug, tmp_path / "resumed.safetensors")
+    faster = Train2DConfig(**{**aug.__dict__, "lr": 1e-2})
+    with pytest.raises(AbsPoseError, match=r"changed: \['lr'\]"):
+        train_integral(people, TINY, faster, tmp_path / "resumed.safetensors")
 
 
 def test_augmented_targets_sit_on_their_joints_disc():

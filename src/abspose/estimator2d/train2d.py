@@ -232,9 +232,15 @@ def train_integral(
     history: list[dict[str, Any]] = []
     if resume and Path(checkpoint).is_file():
         ckpt = read_integral(checkpoint)
-        if ckpt.config != config or ckpt.meta.get("train", {}).get("seed") != train.seed:
+        # more epochs, other workers or another device are fine; anything else changes the run
+        free = {"epochs", "workers", "device"}
+        was = {k: v for k, v in ckpt.meta.get("train", {}).items() if k not in free}
+        now = {k: v for k, v in asdict(train).items() if k not in free}
+        if ckpt.config != config or was != now:
+            changed = sorted(k for k in now if was.get(k) != now[k])
             raise AbsPoseError(
-                f"{checkpoint}: written with other settings ({ckpt.config}); delete it or pass resume=False"
+                f"{checkpoint}: written with other settings (config {ckpt.config}, changed: {changed}); "
+                "delete it or pass resume=False"
             )
         net.load_state_dict(ckpt.model_state)
         load_optimizer_tensors(opt, {k: v.to(device) for k, v in ckpt.optimizer_state.items()})

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from abspose.pipeline import PeopleInFrame
 
 __all__ = [
+    "REST_DIRECTIONS",
+    "BvhMotionData",
     "Track",
     "TrackRecorder",
     "bvh_motion",
