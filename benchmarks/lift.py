@@ -4,7 +4,9 @@
 
 Prints poses/s and latency at several batch sizes, through the bare network and through
 ``abspose.lift`` (input checks, layout conversion and Eq. 5-6 included), and the achieved
-fraction of the float32 matmul peak measured in the same run (4096^3 ``torch.mm``).
+fraction of the float32 matmul peak measured in the same run (4096^3 ``torch.mm``). With
+onnxruntime installed, the same model exported by ``abspose export-onnx`` is timed too (its
+graph includes Eq. 5-6), bare and through ``abspose.lift``.
 """
 
 from __future__ import annotations
@@ -60,6 +62,16 @@ def main() -> None:
     flops = network_flops_per_pose(model)
     rng = np.random.default_rng(0)
     rows = []
+    onnx = None
+    try:
+        import tempfile
+
+        from abspose.model.onnx import OnnxLifter, export_onnx
+
+        tmp = tempfile.mkdtemp()
+        onnx = OnnxLifter(export_onnx(model, Path(tmp) / "lifter.onnx"))
+    except Exception as exc:  # onnxruntime missing: torch rows only
+        print(f"(no ONNX rows: {exc})")
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} threads; fp32 matmul peak {peak:.1f} GFLOP/s"
     )
@@ -68,13 +80,23 @@ def main() -> None:
     for batch in (1, 64, 4096):
         kp = torch.from_numpy((rng.normal(0, 60, (batch, 17, 2)) + 500).astype(np.float32))
         c = torch.full((batch, 2), 480.0)
-        for path, fn in (
+        f = np.full(batch, 1500.0)
+        paths = [
             ("network", lambda kp=kp, c=c: model(kp, c)),
             (
                 "abspose.lift",
                 lambda kp=kp: lift(kp.numpy(), focal_px=1500.0, principal_px=(480.0, 480.0), model=model),
             ),
-        ):
+        ]
+        if onnx is not None:
+            paths += [
+                ("onnxruntime", lambda kp=kp, c=c, f=f: onnx.predict(kp.numpy(), c.numpy(), f)),
+                (
+                    "lift(onnx)",
+                    lambda kp=kp: lift(kp.numpy(), focal_px=1500.0, principal_px=(480.0, 480.0), model=onnx),
+                ),
+            ]
+        for path, fn in paths:
             seconds = _best_seconds(fn, repeats=5)
             achieved = flops * batch / seconds / 1e9
             row = {"path": path, "batch": batch, "latency_ms": 1e3 * seconds, "poses_per_s": batch / seconds,

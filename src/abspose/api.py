@@ -102,17 +102,20 @@ def _default_model() -> AbsPoseLifter:
     return load_lifter(path)
 
 
-def _resolve_model(model: Any) -> AbsPoseLifter:
+def _resolve_model(model: Any) -> Any:
+    """An :class:`AbsPoseLifter` or an :class:`~abspose.model.onnx.OnnxLifter` (``.onnx`` path)."""
     if model is None:
         return _default_model()
     from abspose.model import AbsPoseLifter, load_lifter
+    from abspose.model.onnx import OnnxLifter
 
-    if isinstance(model, AbsPoseLifter):
+    if isinstance(model, AbsPoseLifter | OnnxLifter):
         return model
     if isinstance(model, str | Path):
-        return load_lifter(model)
+        return OnnxLifter(model) if Path(model).suffix.lower() == ".onnx" else load_lifter(model)
     raise AbsPoseError(
-        f"model: expected None, a checkpoint path or an AbsPoseLifter, got {type(model).__name__}"
+        "model: expected None, a checkpoint path (.safetensors or .onnx), an AbsPoseLifter or an "
+        f"OnnxLifter, got {type(model).__name__}"
     )
 
 
@@ -152,7 +155,9 @@ def lift(
             ``min_confidence`` is missing: its 2D position is ignored and filled in from the
             visible joints by a Gaussian 2D-pose prior (``LiftResult.imputed`` tells which);
             a pose needs 12 of the 17 H36M joints (1-3 missing cost 1-4 mm MPJPE).
-        model: None (the shipped model), a checkpoint path, or an :class:`AbsPoseLifter`.
+        model: None (the shipped model), a checkpoint path (``.safetensors``, or ``.onnx`` from
+            ``abspose export-onnx``, run by ONNX Runtime), an :class:`AbsPoseLifter` or an
+            :class:`~abspose.model.onnx.OnnxLifter`.
         stature_mm: optional known body height, scalar or ``(N,)`` [mm]. One image cannot tell
             a tall person far away from a short one nearby; with the height known, each pose is
             rescaled about the camera centre (its projection unchanged) to that stature, which
@@ -215,9 +220,14 @@ def lift(
     if not np.isfinite(c).all():
         raise ShapeError("principal_px: expected finite values")
 
+    from abspose.model.onnx import OnnxLifter
     from abspose.model.predict import predict
 
-    pred = predict(_resolve_model(model), keypoints, c, f, root_index=H36M17.root_index)
+    resolved = _resolve_model(model)
+    if isinstance(resolved, OnnxLifter):  # the graph holds Eq. 5-6 for the pelvis root
+        pred = resolved.predict(keypoints, c, f)
+    else:
+        pred = predict(resolved, keypoints, c, f, root_index=H36M17.root_index)
     if stature_mm is not None:
         pred = pred.with_stature(stature_mm)
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth

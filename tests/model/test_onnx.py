@@ -1,0 +1,76 @@
+"""The lifter exported to ONNX: same numbers as torch, any batch, usable wherever a model is."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime")
+
+from typer.testing import CliRunner
+
+from abspose import lift
+from abspose.api import _default_model
+from abspose.cli import app
+from abspose.errors import AbsPoseError, DataError
+from abspose.model import AbsPoseLifter, LifterConfig, predict
+from abspose.model.onnx import OnnxLifter, compare_onnx, export_onnx
+
+
+@pytest.fixture(scope="module")
+def shipped_onnx(tmp_path_factory):
+    return export_onnx(_default_model(), tmp_path_factory.mktemp("onnx") / "lifter.onnx")
+
+
+def test_onnx_matches_torch_on_random_inputs(shipped_onnx):
+    diff = compare_onnx(_default_model(), OnnxLifter(shipped_onnx), count=500, seed=3)
+    assert diff["max_abs_mm"] < 0.5 and diff["max_rel_depth"] < 1e-5  # float32 at metres
+
+
+@pytest.mark.parametrize("batch", [1, 37])
+def test_any_batch_size_and_the_root_equations(shipped_onnx, batch):
+    rng = np.random.default_rng(batch)
+    kp = rng.uniform(300, 700, (batch, 17, 2))
+    c, f = rng.uniform(400, 600, (batch, 2)), rng.uniform(800, 1500, batch)
+    got = OnnxLifter(shipped_onnx).predict(kp, c, f)
+    ref = predict(_default_model(), kp, c, f)
+    assert got.joints_cam_mm.shape == (batch, 17, 3)
+    assert np.allclose(got.root_cam_mm, ref.root_cam_mm, atol=0.5)
+    # Eq. 5-6 inside the graph: the root projects back onto the pelvis keypoint
+    uv = got.root_cam_mm[:, :2] / got.root_cam_mm[:, 2:] * f[:, None] + c
+    assert np.allclose(uv, kp[:, 0], atol=1e-3)
+
+
+def test_lift_takes_an_onnx_file(shipped_onnx, rng):
+    kp = rng.uniform(300, 700, (5, 17, 2))
+    a = lift(kp, focal_px=1000.0, image_size=(960, 720))
+    b = lift(kp, focal_px=1000.0, image_size=(960, 720), model=shipped_onnx)
+    assert np.abs(a.joints_cam_mm - b.joints_cam_mm).max() < 0.5
+    assert np.allclose(a.canonical_depth, b.canonical_depth, rtol=1e-5)
+
+
+def test_direct_depth_models_export_too(tmp_path):
+    model = AbsPoseLifter(LifterConfig(width=32, depth_target="direct")).eval()
+    path = export_onnx(model, tmp_path / "direct.onnx")
+    assert not model.training  # the export leaves the model as it found it
+    diff = compare_onnx(model, OnnxLifter(path), count=100)
+    assert diff["max_abs_mm"] < 0.5 and diff["max_rel_depth"] < 1e-4
+
+
+def test_bad_onnx_inputs_are_refused(tmp_path):
+    with pytest.raises(DataError, match="no such ONNX"):
+        OnnxLifter(tmp_path / "missing.onnx")
+    junk = tmp_path / "junk.onnx"
+    junk.write_bytes(b"not a model")
+    with pytest.raises(DataError, match="not a readable ONNX"):
+        OnnxLifter(junk)
+    with pytest.raises(DataError, match="not a readable ONNX"):
+        lift(np.full((17, 2), 300.0) + np.arange(34).reshape(17, 2), focal_px=1000.0,
+             image_size=(640, 480), model=junk)  # fmt: skip
+
+
+def test_export_command(tmp_path):
+    out = tmp_path / "l.onnx"
+    result = CliRunner().invoke(app, ["export-onnx", "--out", str(out), "--check", "200"])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and "joints differ by at most" in result.output
+    wrong = CliRunner().invoke(app, ["export-onnx", "--out", str(tmp_path / "l.pt")])
+    assert isinstance(wrong.exception, AbsPoseError)
