@@ -31,14 +31,21 @@ def read_tensors(path: str | Path, fmt: str) -> tuple[dict[str, str], dict[str, 
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such checkpoint")
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic in (b"PK", b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05"):
+        raise DataError(
+            f"{path}: a pickled (torch.save) file; abspose never loads pickles, which can run code. "
+            "Convert the weights once with safetensors.torch.save_file(state_dict, ...), or retrain"
+        )
     try:
         with safe_open(str(path), framework="pt") as f:
             header = f.metadata() or {}
         tensors = load_file(str(path))
     except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
         raise DataError(
-            f"{path}: not a readable safetensors checkpoint ({exc}); abspose never loads pickled "
-            "(.pt/.pth) files: convert them with safetensors.torch.save_file, or retrain"
+            f"{path}: not a readable safetensors checkpoint ({exc}); expected a .safetensors file "
+            "written by abspose (a truncated copy? copy it again)"
         ) from exc
     if header.get("format") != fmt:
         raise DataError(f"{path}: expected an {fmt} checkpoint, got format {header.get('format')!r}")
@@ -63,3 +70,25 @@ def load_optimizer_tensors(opt: torch.optim.Optimizer, tensors: dict[str, torch.
         state.setdefault(int(i), {})[name] = v
     sd["state"] = state
     opt.load_state_dict(sd)
+
+
+def load_weights(
+    module: torch.nn.Module, state: dict[str, torch.Tensor], path: str | Path, config: object
+) -> None:
+    """``module.load_state_dict(state)``, with a one-line error naming the first mismatch."""
+    own = module.state_dict()
+    missing = [k for k in own if k not in state]
+    extra = [k for k in state if k not in own]
+    shapes = [k for k in own if k in state and state[k].shape != own[k].shape]
+    if missing or extra or shapes:
+        if shapes:
+            k = shapes[0]
+            what = f"{k} is {list(state[k].shape)} in the file, {list(own[k].shape)} for the config"
+        else:
+            what = f"missing {missing[:2]}, unexpected {extra[:2]}"
+        raise DataError(
+            f"{path}: the weights do not fit the config stored with them ({what}; "
+            f"{len(missing) + len(extra) + len(shapes)} tensors differ); config: {config}. "
+            "The file was edited or written by another abspose version: retrain or re-export it"
+        )
+    module.load_state_dict(state)

@@ -39,6 +39,10 @@ __all__ = [
     "lift",
 ]
 
+#: A pose whose joints spread less than this (RMS, [px]) is refused: a point, or normalized
+#: coordinates passed as pixels.
+MIN_SPREAD_PX = 1.0
+
 #: With no focal length given, ``f = DEFAULT_FOCAL_FACTOR * max(width, height)`` [px]: a
 #: 53° field of view across the image's long side, typical of phone and webcam main cameras.
 DEFAULT_FOCAL_FACTOR = 1.0
@@ -119,6 +123,29 @@ def _resolve_model(model: Any) -> Any:
     )
 
 
+def _check_inside_image(
+    keypoints_px: NDArray[np.float64], principal_px: NDArray[np.float64], width: float, height: float
+) -> None:
+    """The principal point inside the image; each pose's centre within one image size of it."""
+    size = np.array([width, height], dtype=np.float64)
+    outside = ((principal_px < 0) | (principal_px > size)).any(axis=1)
+    if outside.any():
+        raise AbsPoseError(
+            f"principal_px: expected a point inside the {width:g}x{height:g} image, got "
+            f"{principal_px[outside][0].tolist()}; it is usually near the centre "
+            f"({width / 2:g}, {height / 2:g})"
+        )
+    centre = keypoints_px.mean(axis=1)  # (N, 2)
+    far = ((centre < -size) | (centre > 2 * size)).any(axis=1)
+    if far.any():
+        k = int(np.flatnonzero(far)[0])
+        raise AbsPoseError(
+            f"keypoints_px: pose {k} is centred at {np.round(centre[k], 1).tolist()} px, more than an "
+            f"image size outside the {width:g}x{height:g} image; expected pixel coordinates of this image "
+            "(are they in another unit, or is image_size wrong?)"
+        )
+
+
 def _per_pose(value: Any, n: int, shape: tuple[int, ...], name: str) -> NDArray[np.float64]:
     arr = as_float_array(value, name)
     try:
@@ -188,8 +215,13 @@ def lift(
             from abspose.model.impute import impute_missing
 
             keypoints = impute_missing(keypoints, visible)
-    if (pose_scale(keypoints) < 1e-6).any():
-        raise AbsPoseError("keypoints_px: a pose has all its joints on one point; expected a spread-out pose")
+    spread = pose_scale(keypoints)  # (N,) RMS spread σ [px]
+    if (spread < MIN_SPREAD_PX).any():
+        raise AbsPoseError(
+            f"keypoints_px: a pose has all its joints on one point (spread σ = {spread.min():.2g} px, "
+            f"expected >= {MIN_SPREAD_PX:g} px); pass pixel coordinates (normalized [0, 1] "
+            "coordinates must be multiplied by the image size)"
+        )
 
     if (focal_px is None or principal_px is None) and image_size is None:
         raise AbsPoseError(
@@ -219,6 +251,8 @@ def lift(
     )
     if not np.isfinite(c).all():
         raise ShapeError("principal_px: expected finite values")
+    if image_size is not None:
+        _check_inside_image(keypoints, c, width, height)
 
     from abspose.model.onnx import OnnxLifter
     from abspose.model.predict import predict

@@ -78,7 +78,7 @@ def test_checkpoint_round_trip_and_refusals(tmp_path):
     assert torch.equal(back(x), net.eval()(x))
     pickle = tmp_path / "e.pth"
     torch.save(net.state_dict(), pickle)
-    with pytest.raises(DataError, match="never loads pickled"):
+    with pytest.raises(DataError, match="never loads pickles"):
         load_integral(pickle)
     from abspose.model import AbsPoseLifter, LifterConfig
     from abspose.model.checkpoint import Checkpoint, save_checkpoint

@@ -42,7 +42,7 @@ def test_bad_checkpoints_are_refused(tmp_path):
     cfg = LifterConfig(width=16)
     pickled = tmp_path / "model.pt"
     torch.save(AbsPoseLifter(cfg).state_dict(), pickled)
-    with pytest.raises(DataError, match="never loads pickled"):
+    with pytest.raises(DataError, match="never loads pickles"):
         load_checkpoint(pickled)
     good = save_checkpoint(tmp_path / "g.safetensors", Checkpoint(cfg, AbsPoseLifter(cfg).state_dict()))
     truncated = tmp_path / "t.safetensors"
@@ -51,7 +51,7 @@ def test_bad_checkpoints_are_refused(tmp_path):
         load_checkpoint(truncated)
     other = LifterConfig(width=32)
     wrong = save_checkpoint(tmp_path / "w.safetensors", Checkpoint(cfg, AbsPoseLifter(other).state_dict()))
-    with pytest.raises(DataError, match="do not match"):
+    with pytest.raises(DataError, match="do not fit"):
         load_lifter(wrong)
     with pytest.raises(DataError, match="no such"):
         load_checkpoint(tmp_path / "absent.safetensors")

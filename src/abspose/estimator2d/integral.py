@@ -28,7 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from abspose._safetensors import read_tensors, write_tensors
+from abspose._safetensors import load_weights, read_tensors, write_tensors
 from abspose.errors import AbsPoseError, DataError
 from abspose.skeletons import get_layout
 
@@ -306,10 +306,7 @@ def load_integral(path: str | Path) -> IntegralPoseNet:
     """The network of a checkpoint, in eval mode."""
     ckpt = read_integral(path)
     net = IntegralPoseNet(ckpt.config)
-    try:
-        net.load_state_dict(ckpt.model_state)
-    except RuntimeError as exc:
-        raise DataError(f"{path}: weights do not match the stored config {ckpt.config} ({exc})") from exc
+    load_weights(net, ckpt.model_state, path, ckpt.config)
     return net.eval()
 
 

@@ -13,8 +13,7 @@ from typing import Any
 
 import torch
 
-from abspose._safetensors import read_tensors, write_tensors
-from abspose.errors import DataError
+from abspose._safetensors import load_weights, read_tensors, write_tensors
 from abspose.model.config import LifterConfig
 from abspose.model.network import AbsPoseLifter
 
@@ -71,8 +70,5 @@ def load_lifter(path: str | Path) -> AbsPoseLifter:
     """A network in eval mode from a checkpoint; its weights must match its config."""
     ckpt = load_checkpoint(path)
     model = AbsPoseLifter(ckpt.config)
-    try:
-        model.load_state_dict(ckpt.model_state)
-    except RuntimeError as exc:
-        raise DataError(f"{path}: weights do not match the stored config {ckpt.config} ({exc})") from exc
+    load_weights(model, ckpt.model_state, path, ckpt.config)
     return model.eval()
