@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -189,11 +190,14 @@ def train(
         data.select_subjects(split_subjects("train")),
         data.select_subjects(split_subjects("val")),
     )
-    console.print(f"training on {len(train_set)} frames, validating on {len(val_set)}; {config}")
+    rank = int(os.environ.get("RANK", "0"))  # under torchrun only rank 0 reports and writes
+    if rank == 0:
+        console.print(f"training on {len(train_set)} frames, validating on {len(val_set)}; {config}")
     start = time.perf_counter()
     with Progress(
         TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), TextColumn("loss {task.fields[loss]:.0f}"), console=console,
+        disable=rank != 0,
     ) as progress:  # fmt: skip
         task = progress.add_task("", total=None, epoch=0, loss=float("nan"))
 
@@ -213,6 +217,8 @@ def train(
         model, history = train_lifter(
             train_set, config, tc, val=val_set, checkpoint=out, on_epoch=on_epoch, on_step=on_step
         )
+    if rank != 0:
+        return
     console.print(f"wrote {out} ({time.perf_counter() - start:.0f} s this run)")
     if release is not None:
         last = history[-1]
@@ -525,3 +531,7 @@ def export_onnx_command(
             f"ONNX Runtime vs torch on {diff['count']} random inputs: joints differ by at most "
             f"{diff['max_abs_mm']:.3f} mm, canonical depth by {diff['max_rel_depth']:.1e} (relative)"
         )
+
+
+if __name__ == "__main__":  # `python -m abspose.cli`, e.g. under torchrun
+    main()

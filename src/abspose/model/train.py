@@ -3,6 +3,13 @@
 Determinism: epoch e draws its samples from ``numpy.random.default_rng([seed, e])`` and seeds
 torch (shuffling, dropout) with ``(seed, e)``; a run resumed after epoch e therefore matches an
 uninterrupted one. The learning rate follows the paper's step schedule.
+
+Several processes (``torchrun --nproc_per_node N -m abspose.cli train ...``): PyTorch
+DistributedDataParallel, gloo on CPU, nccl on GPU. ``batch_size`` stays the global batch; every
+process draws the same epoch and takes its own disjoint share of each batch, gradients are
+averaged, and only rank 0 writes checkpoints and reports progress. BatchNorm statistics are
+per process (not synchronized), so the loss curve matches a single process's closely, not
+bit for bit.
 """
 
 from __future__ import annotations
@@ -99,6 +106,21 @@ class EpochStats:
     seconds: float
 
 
+def _distributed() -> tuple[int, int, bool]:
+    """(rank, world size, started here): joins the process group when launched by ``torchrun``."""
+    import os
+
+    import torch.distributed as dist
+
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1 or not dist.is_available():
+        return 0, 1, False
+    started = not dist.is_initialized()
+    if started:
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return dist.get_rank(), dist.get_world_size(), started
+
+
 def _seed_torch(seed: int, epoch: int) -> torch.Generator:
     torch.manual_seed(seed * 1_000_003 + epoch)
     return torch.Generator().manual_seed(seed * 1_000_003 + epoch)
@@ -144,8 +166,17 @@ def train_lifter(
         )
     if train_config.threads:
         torch.set_num_threads(train_config.threads)
-    torch.manual_seed(train_config.seed)  # the initial weights
+    rank, world, started = _distributed()
+    if train_config.batch_size % world:
+        raise AbsPoseError(
+            f"batch_size {train_config.batch_size} is the global batch; it must divide among the "
+            f"{world} processes: pick a multiple of {world}"
+        )
+    torch.manual_seed(train_config.seed)  # the initial weights, the same on every rank
     model = AbsPoseLifter(config)
+    net: torch.nn.Module = model
+    if world > 1:
+        net = torch.nn.parallel.DistributedDataParallel(model)
     opt: torch.optim.Optimizer
     if train_config.optimizer == "adam":
         opt = torch.optim.Adam(model.parameters(), lr=train_config.lr)
@@ -184,24 +215,33 @@ def train_lifter(
             augment_body=train_config.augment_body, flip=train_config.flip, noise=noise,
         )  # fmt: skip
         gen = _seed_torch(train_config.seed, epoch)
+        if world > 1:  # the same batch order everywhere, each process its own dropout masks
+            torch.manual_seed((train_config.seed * 1_000_003 + epoch) * 64 + rank)
         for group in opt.param_groups:
             group["lr"] = train_config.lr_at(epoch)
         kp, c = torch.from_numpy(arrays.keypoints_px), torch.from_numpy(arrays.principal_px)
         f, cam = torch.from_numpy(arrays.focal_px), torch.from_numpy(arrays.joints_cam_mm)
         order = torch.randperm(len(kp), generator=gen)
         steps = len(kp) // train_config.batch_size  # drop the last partial batch (BatchNorm)
-        model.train()
+        net.train()
         sums = np.zeros(3)
         for step in range(steps):
             idx = order[step * train_config.batch_size : (step + 1) * train_config.batch_size]
-            out = model(kp[idx], c[idx])
+            idx = idx[rank::world]  # this process's disjoint share of the global batch
+            out = net(kp[idx], c[idx])
             loss, parts = lifter_loss(out, cam[idx], f[idx], config, H36M17.root_index)
             opt.zero_grad(set_to_none=True)
-            loss.backward()
+            loss.backward()  # DDP: gradients averaged over the processes = the global batch's
             opt.step()
             sums += (float(loss.detach()), parts["depth"], parts["pose"])
-            if on_step is not None:
+            if on_step is not None and rank == 0:
                 on_step(step + 1, steps, float(loss.detach()))
+        if world > 1:
+            import torch.distributed as dist
+
+            total = torch.from_numpy(sums)
+            dist.all_reduce(total)  # the losses of all processes' shares
+            sums = total.numpy() / world
         val_mpjpe, val_mrpe = _validate(model, val_arrays)
         mean = sums / max(steps, 1)
         stats = EpochStats(
@@ -209,7 +249,7 @@ def train_lifter(
             val_mpjpe=val_mpjpe, val_mrpe=val_mrpe, seconds=time.perf_counter() - t0,
         )  # fmt: skip
         history.append(stats)
-        if checkpoint is not None:
+        if checkpoint is not None and rank == 0:
             meta: dict[str, Any] = {
                 "epoch": epoch,
                 "train_config": meta_train,
@@ -218,6 +258,11 @@ def train_lifter(
             if noise is not None:
                 meta["noise_model"] = noise.to_json()
             save_checkpoint(checkpoint, Checkpoint(config, model.state_dict(), optimizer_tensors(opt), meta))
-        if on_epoch is not None:
+        if on_epoch is not None and rank == 0:
             on_epoch(stats)
+    if started:
+        import torch.distributed as dist
+
+        dist.barrier()  # the last checkpoint is written before any process leaves
+        dist.destroy_process_group()
     return model.eval(), history
