@@ -41,7 +41,7 @@ PUBLIC = {
     "abspose.noise": ["ErrorModel", "fit_mixture", "fit_gaussian", "FitResult"],
     "abspose.data": [
         "convert_cmu", "convert_bvh", "read_bvh", "MocapDataset", "sample_cameras", "VirtualCameraConfig",
-        "scale_bones", "BodyScaleConfig", "SPLITS",
+        "scale_bones", "BodyScaleConfig", "SPLITS", "sample_dataset",
     ],
 }  # fmt: skip
 

@@ -16,19 +16,10 @@ import pytest
 DRIVER = textwrap.dedent(
     """
     import json, os, sys
-    import numpy as np
-    from abspose.data import MocapDataset, convert_bvh, floor_height_mm, sample_bvh_path
+    from abspose.data import sample_dataset
     from abspose.model import LifterConfig, TrainConfig, train_lifter
 
-    clip = convert_bvh(sample_bvh_path())
-    joints = np.tile(clip.joints_world_mm.astype(np.float32), (20, 1, 1))  # 1,200 frames
-    n = len(joints)
-    data = MocapDataset(
-        joints_world_mm=joints, clip_index=np.zeros(n, dtype=np.int32),
-        frame_index=np.arange(n, dtype=np.int32), clip_names=np.array([clip.name]),
-        clip_subjects=np.array([clip.subject], dtype=np.int32), clip_rigs=np.array([clip.rig]),
-        clip_floor_y_mm=np.array([floor_height_mm(clip.joints_world_mm)], dtype=np.float32), fps=clip.fps,
-    )
+    data = sample_dataset(repeat=20)  # 1,200 frames
     tc = TrainConfig(epochs=5, batch_size=64, lr_drop_epoch=100, seed=int(sys.argv[2]), threads=1)
     model, history = train_lifter(data, LifterConfig(width=64), tc, checkpoint=sys.argv[1])
     if int(os.environ.get("RANK", "0")) == 0:

@@ -19,19 +19,10 @@ from abspose.model import load_checkpoint
 DRIVER = textwrap.dedent(
     """
     import sys
-    import numpy as np
-    from abspose.data import MocapDataset, convert_bvh, floor_height_mm, sample_bvh_path
+    from abspose.data import sample_dataset
     from abspose.model import LifterConfig, TrainConfig, train_lifter
 
-    clip = convert_bvh(sample_bvh_path())
-    joints = np.tile(clip.joints_world_mm.astype(np.float32), (40, 1, 1))  # 2,400 frames
-    n = len(joints)
-    data = MocapDataset(
-        joints_world_mm=joints, clip_index=np.zeros(n, dtype=np.int32),
-        frame_index=np.arange(n, dtype=np.int32), clip_names=np.array([clip.name]),
-        clip_subjects=np.array([clip.subject], dtype=np.int32), clip_rigs=np.array([clip.rig]),
-        clip_floor_y_mm=np.array([floor_height_mm(clip.joints_world_mm)], dtype=np.float32), fps=clip.fps,
-    )
+    data = sample_dataset(repeat=40)  # 2,400 frames
     tc = TrainConfig(epochs=int(sys.argv[2]), batch_size=32, lr_drop_epoch=4, seed=5, threads=1)
     train_lifter(data, LifterConfig(width=64), tc, checkpoint=sys.argv[1])
     """

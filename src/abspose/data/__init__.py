@@ -26,7 +26,7 @@ from abspose.data.cmu import (
     floor_height_mm,
     resample,
 )
-from abspose.data.dataset import MocapDataset
+from abspose.data.dataset import MocapDataset, sample_dataset
 from abspose.data.paths import data_root, sample_bvh_path, sample_image_path, sample_video_path
 from abspose.data.rigs import RIGS, Rig, detect_rig
 from abspose.data.samples import sample_dataset_views, sample_views
@@ -55,6 +55,7 @@ __all__ = [
     "resample",
     "sample_bvh_path",
     "sample_cameras",
+    "sample_dataset",
     "sample_dataset_views",
     "sample_image_path",
     "sample_video_path",
