@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import torch
 from safetensors import SafetensorError
@@ -50,6 +52,36 @@ def read_tensors(path: str | Path, fmt: str) -> tuple[dict[str, str], dict[str, 
     if header.get("format") != fmt:
         raise DataError(f"{path}: expected an {fmt} checkpoint, got format {header.get('format')!r}")
     return header, tensors
+
+
+def write_checkpoint(
+    path: str | Path,
+    fmt: str,
+    config_json: str,
+    model_state: dict[str, torch.Tensor],
+    optimizer_state: dict[str, torch.Tensor],
+    meta: dict[str, Any],
+) -> Path:
+    """The checkpoint layout of the lifter and the 2D estimator: ``model.*`` and ``optim.*``
+    tensors; the format name, the config (JSON) and JSON extras in the header."""
+    tensors = {f"model.{k}": v for k, v in model_state.items()}
+    tensors.update({f"optim.{k}": v for k, v in optimizer_state.items()})
+    return write_tensors(path, tensors, {"format": fmt, "config": config_json, "meta": json.dumps(meta)})
+
+
+def read_checkpoint(
+    path: str | Path, fmt: str
+) -> tuple[str, dict[str, torch.Tensor], dict[str, torch.Tensor], dict[str, Any]]:
+    """What :func:`write_checkpoint` wrote: config JSON, weights (float16 ones back as float32),
+    optimizer tensors and extras."""
+    header, tensors = read_tensors(path, fmt)
+    model = {
+        k[6:]: (v.float() if v.is_floating_point() else v)
+        for k, v in tensors.items()
+        if k.startswith("model.")
+    }
+    optim = {k[6:]: v for k, v in tensors.items() if k.startswith("optim.")}
+    return header["config"], model, optim, json.loads(header.get("meta", "{}"))
 
 
 def optimizer_tensors(opt: torch.optim.Optimizer) -> dict[str, torch.Tensor]:

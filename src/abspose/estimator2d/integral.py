@@ -28,7 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from abspose._safetensors import load_weights, read_tensors, write_tensors
+from abspose._safetensors import load_weights, read_checkpoint, write_checkpoint
 from abspose.errors import AbsPoseError, DataError
 from abspose.skeletons import get_layout
 
@@ -287,19 +287,15 @@ class IntegralCheckpoint:
 
 def save_integral(path: str | Path, ckpt: IntegralCheckpoint) -> Path:
     """Write an estimator checkpoint atomically (safetensors, config in the header)."""
-    tensors = {f"model.{k}": v for k, v in ckpt.model_state.items()}
-    tensors.update({f"optim.{k}": v for k, v in ckpt.optimizer_state.items()})
-    meta = {"format": FORMAT_2D, "config": ckpt.config.to_json(), "meta": json.dumps(ckpt.meta)}
-    return write_tensors(path, tensors, meta)
+    return write_checkpoint(
+        path, FORMAT_2D, ckpt.config.to_json(), ckpt.model_state, ckpt.optimizer_state, ckpt.meta
+    )
 
 
 def read_integral(path: str | Path) -> IntegralCheckpoint:
     """Read a checkpoint written by :func:`save_integral` (never unpickles)."""
-    header, tensors = read_tensors(path, FORMAT_2D)
-    config = IntegralPoseConfig.from_json(header["config"])
-    model = {k[6:]: v for k, v in tensors.items() if k.startswith("model.")}
-    optim = {k[6:]: v for k, v in tensors.items() if k.startswith("optim.")}
-    return IntegralCheckpoint(config, model, optim, json.loads(header.get("meta", "{}")))
+    config, model, optim, meta = read_checkpoint(path, FORMAT_2D)
+    return IntegralCheckpoint(IntegralPoseConfig.from_json(config), model, optim, meta)
 
 
 def load_integral(path: str | Path) -> IntegralPoseNet:

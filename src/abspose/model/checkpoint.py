@@ -6,14 +6,13 @@ temporary file in the same folder, then ``os.replace``: a checkpoint is whole or
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from abspose._safetensors import load_weights, read_tensors, write_tensors
+from abspose._safetensors import load_weights, read_checkpoint, write_checkpoint
 from abspose.model.config import LifterConfig
 from abspose.model.network import AbsPoseLifter
 
@@ -41,12 +40,8 @@ class Checkpoint:
 
 def save_checkpoint(path: str | Path, ckpt: Checkpoint, *, half: bool = False) -> Path:
     """Write ``ckpt`` atomically; ``half`` stores floating weights as float16."""
-    tensors = {}
-    for k, v in ckpt.model_state.items():
-        tensors[f"model.{k}"] = v.half() if half and v.is_floating_point() else v
-    tensors.update({f"optim.{k}": v for k, v in ckpt.optimizer_state.items()})
-    metadata = {"format": FORMAT, "config": ckpt.config.to_json(), "meta": json.dumps(ckpt.meta)}
-    return write_tensors(path, tensors, metadata)
+    model = {k: v.half() if half and v.is_floating_point() else v for k, v in ckpt.model_state.items()}
+    return write_checkpoint(path, FORMAT, ckpt.config.to_json(), model, ckpt.optimizer_state, ckpt.meta)
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
@@ -55,15 +50,8 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     Raises:
         DataError: missing, truncated or foreign file (a pickle is refused, never loaded).
     """
-    header, tensors = read_tensors(path, FORMAT)
-    config = LifterConfig.from_json(header["config"])
-    model = {
-        k[6:]: (v.float() if v.is_floating_point() else v)
-        for k, v in tensors.items()
-        if k.startswith("model.")
-    }
-    optim = {k[6:]: v for k, v in tensors.items() if k.startswith("optim.")}
-    return Checkpoint(config, model, optim, json.loads(header.get("meta", "{}")))
+    config, model, optim, meta = read_checkpoint(path, FORMAT)
+    return Checkpoint(LifterConfig.from_json(config), model, optim, meta)
 
 
 def load_lifter(path: str | Path) -> AbsPoseLifter:
