@@ -55,6 +55,31 @@ def _parse_trc(path: Path) -> tuple[dict[str, str], list[str], np.ndarray, np.nd
     return header, names, frames, values.reshape(len(rows), len(names), 3)
 
 
+def _t_pose(bone_mm: float = 300.0) -> np.ndarray:
+    """(17, 3) the rest skeleton: every bone ``bone_mm`` long along its rest direction."""
+    rest = np.zeros((17, 3))
+    for j in H36M17.topological_order:
+        p = H36M17.parent_indices[j]
+        if p >= 0:
+            rest[j] = rest[p] + bone_mm * np.asarray(REST_DIRECTIONS[H36M17.joint_names[j]])
+    return rest
+
+
+def _forward_kinematics(data) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """(N, 17, 3, 3) world rotations and (N, 17, 3) positions from the BVH channels."""
+    world_rot = np.zeros_like(data.local_rotations)
+    world_pos = np.zeros_like(data.local_positions)
+    for j in H36M17.topological_order:
+        p = H36M17.parent_indices[j]
+        if p < 0:
+            world_rot[:, j], world_pos[:, j] = data.local_rotations[:, j], data.local_positions[:, j]
+        else:
+            world_rot[:, j] = world_rot[:, p] @ data.local_rotations[:, j]
+            step = np.einsum("nij,nj->ni", world_rot[:, p], data.local_positions[:, j])
+            world_pos[:, j] = world_pos[:, p] + step
+    return world_rot, world_pos
+
+
 @pytest.mark.parametrize(("unit", "mm_per_unit"), [("m", 1000.0), ("cm", 10.0), ("mm", 1.0)])
 def test_bvh_reads_back_with_bvhio_to_a_tenth_of_a_millimetre(tmp_path, walk_track, unit, mm_per_unit):
     path = write_bvh(tmp_path / "walk.bvh", walk_track, fps=30.0, unit=unit)
@@ -75,12 +100,8 @@ def test_bvh_reads_back_with_bvhio_to_a_tenth_of_a_millimetre(tmp_path, walk_tra
 def test_bvh_rotations_turn_each_rest_bone_onto_the_lifted_bone(walk_track):
     joints = camera_to_y_up(walk_track.joints_cam_mm)  # (T, 17, 3)
     data = bvh_motion(joints)
-    parents = H36M17.parent_indices
-    world = np.zeros_like(data.local_rotations)
-    for j in H36M17.topological_order:
-        p = parents[j]
-        world[:, j] = data.local_rotations[:, j] if p < 0 else world[:, p] @ data.local_rotations[:, j]
-    for j, p in enumerate(parents):
+    world, _ = _forward_kinematics(data)
+    for j, p in enumerate(H36M17.parent_indices):
         if p < 0 or H36M17.joint_names[p] in ("pelvis", "thorax"):
             continue  # several children: a best fit, not exact
         bone = joints[:, j] - joints[:, p]
@@ -95,11 +116,7 @@ def test_bvh_rotations_turn_each_rest_bone_onto_the_lifted_bone(walk_track):
 
 
 def test_a_person_in_the_rest_pose_has_no_rotation():
-    rest = np.zeros((17, 3))
-    for j in H36M17.topological_order:
-        p = H36M17.parent_indices[j]
-        if p >= 0:
-            rest[j] = rest[p] + 300.0 * np.asarray(REST_DIRECTIONS[H36M17.joint_names[j]])
+    rest = _t_pose()
     data = bvh_motion(rest[None] + np.array([10.0, 900.0, -4000.0]))
     assert np.allclose(data.local_rotations, np.eye(3), atol=1e-9)
 
@@ -112,18 +129,7 @@ def test_bvh_channels_reproduce_any_pose_exactly(seed, turn):
 
     rng = np.random.default_rng(seed)
     joints = rng.normal(0, 300, (4, 17, 3)) @ Rotation.from_euler("y", turn).as_matrix().T
-    data = bvh_motion(joints)
-    parents = H36M17.parent_indices
-    world_rot = np.zeros_like(data.local_rotations)
-    world_pos = np.zeros_like(joints)
-    for j in H36M17.topological_order:
-        p = parents[j]
-        if p < 0:
-            world_rot[:, j], world_pos[:, j] = data.local_rotations[:, j], data.local_positions[:, j]
-        else:
-            world_rot[:, j] = world_rot[:, p] @ data.local_rotations[:, j]
-            step = np.einsum("nij,nj->ni", world_rot[:, p], data.local_positions[:, j])
-            world_pos[:, j] = world_pos[:, p] + step
+    world_rot, world_pos = _forward_kinematics(bvh_motion(joints))
     assert np.allclose(world_pos, joints, atol=1e-6)
     assert np.allclose(world_rot @ np.swapaxes(world_rot, -1, -2), np.eye(3), atol=1e-9)
 
@@ -185,11 +191,7 @@ def test_recorder_gathers_each_person_across_frames(walk_cam_mm):
 
 
 def test_a_bone_pointing_against_its_rest_direction_gets_a_half_turn():
-    rest = np.zeros((17, 3))
-    for j in H36M17.topological_order:
-        p = H36M17.parent_indices[j]
-        if p >= 0:
-            rest[j] = rest[p] + 300.0 * np.asarray(REST_DIRECTIONS[H36M17.joint_names[j]])
+    rest = _t_pose()
     flipped = rest.copy()
     knee, ankle = H36M17.index("r_knee"), H36M17.index("r_ankle")
     flipped[ankle] = rest[knee] + np.array([0.0, 300.0, 0.0])  # shin straight up, rest is down
