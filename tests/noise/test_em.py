@@ -103,3 +103,36 @@ def test_missing_detections_are_skipped():
     assert np.abs(partial.gamma - full.gamma).max() < 0.02
     assert np.abs(partial.std / full.std - 1).max() < 0.05
     assert np.allclose(fit_gaussian(holes, NAMES).std, np.nanstd(holes, axis=0))
+
+
+def _reference_em(errors, half_width, iterations):
+    """Alg. 1 written plainly, one joint at a time, with scipy's Gaussian density."""
+    from scipy.stats import multivariate_normal
+
+    gammas, means, stds = [], [], []
+    for e in np.moveaxis(errors, 1, 0):  # (N, 2) per joint
+        e = e[np.isfinite(e).all(-1)]
+        gamma, mean, std = 0.9, e.mean(0), e.std(0)
+        for _ in range(iterations):
+            g = gamma * multivariate_normal(mean, np.diag(std**2)).pdf(e)
+            w = g / (g + (1 - gamma) / (2 * half_width) ** 2)
+            gamma = w.mean()
+            mean = (w[:, None] * e).sum(0) / w.sum()
+            std = np.sqrt((w[:, None] * (e - mean) ** 2).sum(0) / w.sum())
+        gammas.append(gamma)
+        means.append(mean)
+        stds.append(std)
+    return np.array(gammas), np.array(means), np.array(stds)
+
+
+@pytest.mark.parametrize("missing", [0.0, 0.2])
+def test_em_matches_a_plain_reference(missing):
+    rng = np.random.default_rng(7)
+    errors = _known_model().sample(5000, rng) + 0.3  # an offset: the fit centres the data
+    errors[rng.random((5000, 3)) < missing] = np.nan
+    fit = fit_mixture(errors, NAMES, half_width=0.5, tolerance=0.0, max_iterations=6)
+    gamma, mean, std = _reference_em(errors, 0.5, fit.iterations)
+    assert fit.iterations == 6
+    assert np.allclose(fit.model.gamma, gamma, rtol=0, atol=1e-10)
+    assert np.allclose(fit.model.mean, mean, rtol=0, atol=1e-10)
+    assert np.allclose(fit.model.std, std, rtol=0, atol=1e-10)

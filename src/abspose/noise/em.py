@@ -59,6 +59,10 @@ def _check_errors(errors: Any, joint_names: tuple[str, ...]) -> NDArray[np.float
     e = as_float_array(errors, "errors")
     if e.ndim != 3 or e.shape[1:] != (len(joint_names), 2):
         raise ShapeError(f"errors: expected shape (N, {len(joint_names)}, 2), got {e.shape}")
+    if np.isfinite(e.sum()):  # the common case, in one pass: nothing missing, nothing infinite
+        if len(e) < 2:
+            raise AbsPoseError(f"errors: expected at least 2 finite error samples per joint, got {len(e)}")
+        return e
     if np.isinf(e).any():
         raise AbsPoseError("errors: expected finite values or NaN (missing), got inf")
     counts = np.isfinite(e).all(-1).sum(0)
@@ -104,56 +108,107 @@ def fit_mixture(
     e = _check_errors(errors, names)
     if not half_width > 0 or not 0 < gamma_init < 1:
         raise AbsPoseError(f"expected half_width > 0 and 0 < gamma_init < 1, got {half_width}, {gamma_init}")
-    present = np.asarray(np.isfinite(e).all(-1))  # (N, J)
-    n = int(present.sum())
-    j = e.shape[1]
-    mean = np.nanmean(e, axis=0)  # (J, 2)
-    std = np.maximum(np.nanstd(e, axis=0), _MIN_STD)
-    e = np.where(present[..., None], e, mean)  # missing entries get weight 0 below
-    gamma = np.full(j, gamma_init)
+    data = _Errors(e)
+    gamma = np.full(len(names), gamma_init)
+    mean, std = data.gaussian()
     log_uniform = -2.0 * math.log(2.0 * half_width)
     trace: list[float] = []
     converged = False
     iterations = 0
     for iterations in range(1, max_iterations + 1):  # noqa: B007 (used after the loop)
-        w, ll = _e_step(e, present, gamma, mean, std, log_uniform)
-        trace.append(ll)
-        if len(trace) > 1 and trace[-1] - trace[-2] < tolerance * n:
+        trace.append(data.e_step(gamma, mean, std, log_uniform))
+        if len(trace) > 1 and trace[-1] - trace[-2] < tolerance * data.total:
             converged = True
             break
-        gamma, mean, std = _m_step(e, w, present)
-    _, ll = _e_step(e, present, gamma, mean, std, log_uniform)
-    trace.append(ll)
+        gamma, mean, std = data.m_step()
+    trace.append(data.e_step(gamma, mean, std, log_uniform))
     model = ErrorModel(names, gamma, mean, std, half_width, provenance or {})
     return FitResult(model, np.asarray(trace), iterations, converged)
 
 
-def _e_step(
-    e: NDArray[np.float64],
-    present: NDArray[np.bool_],
-    gamma: NDArray[np.float64],
-    mean: NDArray[np.float64],
-    std: NDArray[np.float64],
-    log_uniform: float,
-) -> tuple[NDArray[np.float64], float]:
-    """Responsibilities ``(N, J)`` of the Gaussian and the total log-likelihood."""
-    z = (e - mean) / std  # (N, J, 2)
-    log_gauss = -0.5 * np.einsum("njk,njk->nj", z, z) - np.log(2.0 * math.pi * std.prod(-1))
-    with np.errstate(divide="ignore"):
-        a = np.log(gamma) + log_gauss  # (N, J)
-        b = np.log1p(-gamma) + log_uniform  # (J,)
-    log_total = np.where(present, np.logaddexp(a, b), 0.0)
-    w = np.where(present, np.exp(a - log_total), 0.0)
-    return w, float(log_total.sum())
+class _Errors:
+    """The errors laid out for EM: one contiguous ``(J, N)`` row per joint and axis, centred on
+    the joint's mean, squares precomputed, and work buffers reused by every iteration (each
+    pass is one numpy ufunc writing in place: about 15 passes over the data per iteration,
+    instead of allocating a new array per operation)."""
 
+    def __init__(self, e: NDArray[np.float64]) -> None:
+        self.x = np.ascontiguousarray(e[..., 0].T)  # (J, N)
+        self.y = np.ascontiguousarray(e[..., 1].T)
+        self.mask: NDArray[np.float64] | None = None  # (J, N) 1 where the joint was detected
+        if not np.isfinite(e.sum()):
+            present = np.isfinite(self.x) & np.isfinite(self.y)
+            self.mask = present.astype(np.float64)
+            self.x = np.where(present, self.x, 0.0)  # weight 0 below
+            self.y = np.where(present, self.y, 0.0)
+        self.count = self.mask.sum(1) if self.mask is not None else np.full(len(self.x), float(e.shape[0]))
+        self.total = float(self.count.sum())
+        # Centred on each joint's mean, so that E[x²] - E[x]² loses no digits to a large offset.
+        self.offset = np.stack([self.x.sum(1), self.y.sum(1)], -1) / self.count[:, None]  # (J, 2)
+        self.x -= self.offset[:, 0:1]
+        self.y -= self.offset[:, 1:2]
+        if self.mask is not None:
+            self.x *= self.mask
+            self.y *= self.mask
+        self.x2, self.y2 = self.x * self.x, self.y * self.y
+        self.s = np.empty_like(self.x)  # -log-odds of the Gaussian, then its responsibility
+        self.t = np.empty_like(self.x)
+        self.w = np.empty_like(self.x)
 
-def _m_step(
-    e: NDArray[np.float64], w: NDArray[np.float64], present: NDArray[np.bool_]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    total = w.sum(0)  # (J,)
-    gamma = total / present.sum(0)
-    safe = np.maximum(total, 1e-12)[:, None]
-    mean = np.einsum("nj,njk->jk", w, e) / safe
-    d = e - mean
-    var = np.einsum("nj,njk->jk", w, d * d) / safe
-    return gamma, mean, np.sqrt(np.maximum(var, _MIN_STD**2))
+    def _moments(self, w: Any, total: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Weighted mean and standard deviation per joint and axis, ``(J, 2)`` each."""
+        dot = (lambda a: np.einsum("jn,jn->j", w, a)) if w is not None else (lambda a: a.sum(1))
+        safe = np.maximum(total, 1e-12)
+        mean = np.stack([dot(self.x), dot(self.y)], -1) / safe[:, None]
+        var = np.stack([dot(self.x2), dot(self.y2)], -1) / safe[:, None] - mean**2
+        return mean + self.offset, np.sqrt(np.maximum(var, _MIN_STD**2))
+
+    def gaussian(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The single-Gaussian fit (EM's start)."""
+        return self._moments(self.mask, self.count)
+
+    def e_step(
+        self,
+        gamma: NDArray[np.float64],
+        mean: NDArray[np.float64],
+        std: NDArray[np.float64],
+        log_uniform: float,
+    ) -> float:
+        """Store the Gaussian's responsibilities and return the total log-likelihood.
+
+        With ``a = log γ N(e)`` and ``b = log (1-γ)/v``, ``s = b - a``: the responsibility is
+        ``1 / (1 + exp(s))`` and the log-likelihood ``b - s + log(1 + exp(s))`` (``s`` clipped
+        at 700, where both are exact to double precision)."""
+        with np.errstate(divide="ignore"):
+            b = np.log1p(-gamma) + log_uniform  # (J,)
+            c = np.log(gamma) - np.log(2.0 * math.pi * std.prod(-1)) - b  # (J,) a - b at e = μ
+        k = math.sqrt(0.5) / std  # (J, 2)
+        mean = mean - self.offset
+        s, t, w = self.s, self.t, self.w
+        np.subtract(self.x, mean[:, 0:1], out=s)
+        np.multiply(s, k[:, 0:1], out=s)
+        np.square(s, out=s)
+        np.subtract(self.y, mean[:, 1:2], out=t)
+        np.multiply(t, k[:, 1:2], out=t)
+        np.square(t, out=t)
+        np.add(s, t, out=s)  # Mahalanobis² / 2
+        np.subtract(s, c[:, None], out=s)
+        np.minimum(s, 700.0, out=s)
+        np.exp(s, out=w)
+        np.log1p(w, out=t)
+        np.subtract(t, s, out=t)  # log-likelihood - b
+        if self.mask is None:
+            ll = float(t.sum()) + float((b * self.count).sum())
+        else:
+            ll = float(np.einsum("jn,jn->", t, self.mask)) + float((b * self.count).sum())
+        np.add(w, 1.0, out=w)
+        np.reciprocal(w, out=w)
+        if self.mask is not None:
+            np.multiply(w, self.mask, out=w)
+        return ll
+
+    def m_step(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """γ, μ, σ from the stored responsibilities."""
+        total = self.w.sum(1)  # (J,)
+        mean, std = self._moments(self.w, total)
+        return total / self.count, mean, std
