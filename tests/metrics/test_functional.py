@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -11,14 +13,27 @@ from tests.conftest import random_pose_cam_mm
 
 
 def _pa_reference(pred, gt):
-    """Per-pose loop with scipy's orthogonal Procrustes plus the closed-form optimal scale."""
+    """Per-pose loop with scipy's Kabsch rotation (proper, det +1) and the optimal scale
+    ``Σ g0 · R p0 / Σ |p0|²``."""
     out = []
     for p, g in zip(pred, gt, strict=True):
         p0, g0 = p - p.mean(0), g - g.mean(0)
-        R, sum_sv = orthogonal_procrustes(p0, g0)  # min ||p0 R - g0||
-        s = sum_sv / (p0**2).sum()
-        out.append(np.linalg.norm(s * p0 @ R - g0, axis=-1).mean())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "not uniquely defined" for collinear poses
+            rot, _ = Rotation.align_vectors(g0, p0)  # min Σ ||g0 - R p0||²
+        rp = rot.apply(p0)
+        s = (g0 * rp).sum() / (p0**2).sum()
+        out.append(np.linalg.norm(s * rp - g0, axis=-1).mean())
     return np.array(out)
+
+
+def test_orthogonal_procrustes_would_reflect(rng):
+    """Why the reference above is Kabsch: scipy's orthogonal Procrustes allows mirror images."""
+    gt = random_pose_cam_mm(rng, 1)[0]
+    g0 = gt - gt.mean(0)
+    r, _ = orthogonal_procrustes(g0 * [-1.0, 1.0, 1.0], g0)
+    assert np.linalg.det(r) < 0
+    assert _pa_reference((gt * [-1.0, 1.0, 1.0])[None], gt[None])[0] > 1.0
 
 
 def test_mpjpe_hand_worked():
@@ -60,6 +75,44 @@ def test_pa_mpjpe_is_zero_under_similarity_transforms(seed, scale):
     pred = scale * np.einsum("nij,nkj->nki", R, gt) + rng.normal(0, 1000, (4, 1, 3))
     assert pa_mpjpe(pred, gt) == pytest.approx(0.0, abs=1e-6)
     assert np.allclose(procrustes_align(pred, gt), gt, atol=1e-6)
+
+
+def _hard_cases(rng):
+    """Predictions where the closed form is most fragile, against unrelated ground truths."""
+    gt = random_pose_cam_mm(rng, 8)
+    line = rng.normal(0, 300, (17, 1)) * rng.normal(size=3)  # collinear: the rotation about it is free
+    plane = rng.normal(0, 300, (17, 3)) * [1.0, 1.0, 0.0]  # planar: the top eigenvalue can be double
+    flipped = Rotation.from_rotvec([0.0, np.pi, 0.0]).apply(gt[3] - gt[3].mean(0))  # a half turn
+    mirrored = gt[4] * [-1.0, 1.0, 1.0]
+    unrelated = rng.normal(0, 300, (17, 3))
+    tiny = (gt[6] - gt[6].mean(0)) * 1e-4 + rng.normal(0, 1e-3, (17, 3))
+    far = gt[7] + 1e6
+    pred = np.stack([line, plane, gt[2] + 0.0, flipped, mirrored, unrelated, tiny, far])
+    return pred, gt
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_pa_mpjpe_hard_cases_match_the_svd_reference(seed):
+    pred, gt = _hard_cases(np.random.default_rng(seed))
+    got = pa_mpjpe(pred, gt, reduction="none")
+    assert np.allclose(got, _pa_reference(pred, gt), rtol=1e-7, atol=1e-6)
+
+
+def test_pa_mpjpe_blocks_and_batch_shapes(rng):
+    gt = random_pose_cam_mm(rng, 5000)  # more poses than one block of the implementation
+    pred = gt + rng.normal(0, 40, gt.shape)
+    ref = _pa_reference(pred, gt)
+    got = pa_mpjpe(pred.reshape(50, 100, 17, 3), gt.reshape(50, 100, 17, 3), reduction="none")
+    assert got.shape == (50, 100) and np.allclose(got.ravel(), ref, rtol=1e-7, atol=1e-7)
+    aligned = procrustes_align(pred, gt)
+    assert np.allclose(np.linalg.norm(aligned - gt, axis=-1).mean(-1), ref, rtol=1e-7, atol=1e-7)
+
+
+def test_pa_of_a_collapsed_prediction_is_the_spread_of_the_truth(rng):
+    gt = random_pose_cam_mm(rng, 2)
+    pred = np.zeros_like(gt)  # scale 0: the best fit is the truth's centroid
+    spread = np.linalg.norm(gt - gt.mean(-2, keepdims=True), axis=-1).mean(-1)
+    assert np.allclose(pa_mpjpe(pred, gt, reduction="none"), spread)
 
 
 def test_pa_mpjpe_never_reflects(rng):
