@@ -11,7 +11,7 @@ PUBLIC = {
     "abspose.model": [
         "AbsPoseLifter", "LifterConfig", "TrainConfig", "train_lifter", "load_lifter", "predict",
     ],
-    "abspose.model.onnx": ["AbsoluteLifter", "OnnxLifter", "compare_onnx", "export_onnx"],
+    "abspose.model.onnx": ["AbsoluteLifter", "OnnxLifter", "compare_accuracy", "compare_onnx", "export_onnx"],
     "abspose.io": [
         "read_keypoints", "write_result", "FrameWriter", "frame_record",
         "Track", "TrackRecorder", "export_tracks", "write_bvh", "write_trc",

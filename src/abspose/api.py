@@ -24,8 +24,7 @@ from numpy.typing import NDArray
 
 from abspose._checks import as_float_array, check_points
 from abspose.errors import AbsPoseError, ShapeError
-from abspose.geometry.normalize import pose_scale
-from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
+from abspose.skeletons import H36M17, ConvertedKeypoints, convert_to_h36m17, get_layout
 
 if TYPE_CHECKING:
     from abspose.model import AbsPoseLifter
@@ -135,7 +134,7 @@ def _check_inside_image(
             f"{principal_px[outside][0].tolist()}; it is usually near the centre "
             f"({width / 2:g}, {height / 2:g})"
         )
-    centre = keypoints_px.mean(axis=1)  # (N, 2)
+    centre = np.add.reduce(keypoints_px, axis=1) / keypoints_px.shape[1]  # (N, 2)
     far = ((centre < -size) | (centre > 2 * size)).any(axis=1)
     if far.any():
         k = int(np.flatnonzero(far)[0])
@@ -148,12 +147,19 @@ def _check_inside_image(
 
 def _per_pose(value: Any, n: int, shape: tuple[int, ...], name: str) -> NDArray[np.float64]:
     arr = as_float_array(value, name)
-    try:
-        return np.broadcast_to(arr, (n, *shape)).astype(np.float64)
-    except ValueError:
+    if arr.shape != shape and arr.shape != (n, *shape):
         raise ShapeError(
             f"{name}: expected shape {shape} or ({n}, {', '.join(map(str, shape))}), got {arr.shape}"
-        ) from None
+        )
+    out = np.empty((n, *shape))
+    out[...] = arr  # broadcasting assignment: a fraction of np.broadcast_to's cost at batch 1
+    return out
+
+
+def _spread_px(keypoints: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(N,)`` RMS spread σ of ``(N, J, 2)`` keypoints [px] (Eq. 3)."""
+    centred = keypoints - np.add.reduce(keypoints, axis=1, keepdims=True) / keypoints.shape[1]
+    return np.sqrt(np.einsum("njk,njk->n", centred, centred) / keypoints.shape[1])
 
 
 def lift(
@@ -207,7 +213,10 @@ def lift(
         if not np.isfinite(conf).all():
             raise ShapeError("confidences: expected finite values")
         kp = np.where((conf > min_confidence)[..., None], kp, 0.0)  # a missing joint's position is unused
-    converted = convert_to_h36m17(kp, skeleton, conf)  # a joint's confidence: min of its sources
+    if skeleton.name == H36M17.name and conf is None:
+        converted = ConvertedKeypoints(kp, None)  # nothing to convert
+    else:
+        converted = convert_to_h36m17(kp, skeleton, conf)  # a joint's confidence: min of its sources
     keypoints = converted.keypoints  # (N, 17, 2)
     if converted.confidences is not None:
         visible = converted.confidences > min_confidence
@@ -215,7 +224,7 @@ def lift(
             from abspose.model.impute import impute_missing
 
             keypoints = impute_missing(keypoints, visible)
-    spread = pose_scale(keypoints)  # (N,) RMS spread σ [px]
+    spread = _spread_px(keypoints)  # (N,) RMS spread σ [px]
     if (spread < MIN_SPREAD_PX).any():
         raise AbsPoseError(
             f"keypoints_px: a pose has all its joints on one point (spread σ = {spread.min():.2g} px, "

@@ -12,7 +12,7 @@ from abspose.api import _default_model
 from abspose.cli import app
 from abspose.errors import AbsPoseError, DataError
 from abspose.model import AbsPoseLifter, LifterConfig, predict
-from abspose.model.onnx import OnnxLifter, compare_onnx, export_onnx
+from abspose.model.onnx import OnnxLifter, compare_accuracy, compare_onnx, export_onnx
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +74,24 @@ def test_export_command(tmp_path):
     assert out.is_file() and "joints differ by at most" in result.output
     wrong = CliRunner().invoke(app, ["export-onnx", "--out", str(tmp_path / "l.pt")])
     assert isinstance(wrong.exception, AbsPoseError)
+
+
+def test_int8_export_keeps_accuracy_within_a_millimetre(shipped_onnx, tmp_path):
+    import onnx
+
+    path = export_onnx(_default_model(), tmp_path / "int8.onnx", int8=True)
+    ops = [n.op_type for n in onnx.load(str(path)).graph.node]
+    assert ops.count("MatMulInteger") == 4  # the two residual blocks' four layers; stem and head float
+    assert path.stat().st_size < 0.4 * shipped_onnx.stat().st_size
+    acc = compare_accuracy(_default_model(), OnnxLifter(path), repeat=10)
+    assert abs(acc["onnx_mpjpe"] - acc["torch_mpjpe"]) <= 1.0
+    assert abs(acc["onnx_mrpe"] - acc["torch_mrpe"]) <= 1.0
+    fp32 = compare_accuracy(_default_model(), OnnxLifter(shipped_onnx), repeat=10)
+    assert abs(fp32["onnx_mpjpe"] - fp32["torch_mpjpe"]) < 0.01  # float32: the same numbers
+
+
+def test_export_command_int8(tmp_path):
+    out = tmp_path / "q.onnx"
+    result = CliRunner().invoke(app, ["export-onnx", "--out", str(out), "--check", "0", "--int8"])
+    assert result.exit_code == 0, result.output
+    assert "torch -> int8: MPJPE" in result.output

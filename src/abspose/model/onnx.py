@@ -23,47 +23,103 @@ from torch import nn
 
 from abspose._files import atomic_path
 from abspose.errors import AbsPoseError, DataError
-from abspose.model.network import AbsPoseLifter
+from abspose.model.network import _MIN_SCALE_PX, AbsPoseLifter
 from abspose.model.predict import Prediction, predict
 
-__all__ = ["AbsoluteLifter", "OnnxLifter", "compare_onnx", "export_onnx"]
+__all__ = ["AbsoluteLifter", "OnnxLifter", "compare_accuracy", "compare_onnx", "export_onnx"]
 
 INPUTS = ("keypoints_px", "principal_px", "focal_px")
 OUTPUTS = ("joints_cam_mm", "root_cam_mm", "canonical_depth")
 
 
+def _fold_batchnorm(linear: Any, norm: Any) -> nn.Linear:
+    """One Linear equal to ``norm(linear(x))`` in eval mode."""
+    gain = norm.weight / torch.sqrt(norm.running_var + norm.eps)  # (out,)
+    folded = nn.Linear(linear.in_features, linear.out_features)
+    with torch.no_grad():
+        folded.weight.copy_(linear.weight * gain[:, None])
+        folded.bias.copy_((linear.bias - norm.running_mean) * gain + norm.bias)
+    return folded
+
+
 class AbsoluteLifter(nn.Module):
-    """The lifter plus Eq. 5-6: ``(B, J, 2)``, ``(B, 2)``, ``(B,)`` → absolute joints [mm]."""
+    """The lifter plus Eq. 5-6 in inference form: ``(B, J, 2)``, ``(B, 2)``, ``(B,)`` →
+    absolute joints [mm], root [mm], canonical depth.
+
+    The same function as ``model`` in eval mode, written for a lean graph: each BatchNorm is
+    folded into the Linear before it; the head writes the ``3J`` pose values directly (the
+    root's rows zero, metres to mm folded into its weights); the normalization uses
+    ``kp - mean(kp)`` (the principal point cancels there). About 40 ONNX nodes instead of 120:
+    at batch 1 each node costs ONNX Runtime a few microseconds, as much as a 1024² matmul.
+    """
 
     def __init__(self, model: AbsPoseLifter, root_index: int) -> None:
         super().__init__()
-        self.model = model.eval()
+        c = self.config = model.config
         self.root_index = root_index
+        stem: Any = model.stem
+        self.stem = _fold_batchnorm(stem[0], stem[1])
+        block: Any
+        self.blocks = nn.ModuleList()  # two folded Linear layers per residual block
+        for block in model.blocks:
+            self.blocks.append(_fold_batchnorm(block.layers[0], block.layers[1]))
+            self.blocks.append(_fold_batchnorm(block.layers[4], block.layers[5]))
+        j = c.num_joints
+        non_root: list[int] = getattr(model, "non_root").tolist()  # noqa: B009 (a buffer: typed as Module)
+        rows = torch.tensor([1 + 3 * k + a for k in non_root for a in range(3)])
+        self.head = nn.Linear(c.width, 1 + 3 * j)
+        with torch.no_grad():
+            self.head.weight.zero_()
+            self.head.bias.zero_()
+            self.head.weight[0], self.head.bias[0] = model.head.weight[0], model.head.bias[0]
+            self.head.weight[rows] = model.head.weight[1:] * 1000.0
+            self.head.bias[rows] = model.head.bias[1:] * 1000.0
+        self.eval()
 
     def forward(
         self, keypoints_px: torch.Tensor, principal_px: torch.Tensor, focal_px: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        out = self.model(keypoints_px, principal_px)
-        depth = out.depth  # (B,)
-        canonical = depth if self.model.config.depth_target == "canonical" else depth / focal_px
+        c = self.config
+        mean = keypoints_px.mean(1, keepdim=True)  # (B, 1, 2)
+        centred = keypoints_px - mean  # Eq. 1-2: p - m, with p = kp - principal
+        scale = torch.sqrt((centred * centred).sum(-1).mean(-1, keepdim=True)).clamp_min(
+            _MIN_SCALE_PX
+        )  # (B, 1) Eq. 3
+        parts = [(centred / scale[:, :, None]).flatten(1)]  # Eq. 4
+        if c.use_location:
+            parts.append((mean[:, 0] - principal_px) / c.location_norm_px)
+        if c.use_scale:
+            parts.append(torch.log(scale / c.scale_ref_px))
+        h = torch.relu(self.stem(torch.cat(parts, 1)))
+        for k in range(0, len(self.blocks), 2):
+            h = h + torch.relu(self.blocks[k + 1](torch.relu(self.blocks[k](h))))
+        out = self.head(h)  # (B, 1 + 3J)
+        depth = torch.exp(out[:, 0].clamp(-10.0, 12.0))
+        canonical = depth if c.depth_target == "canonical" else depth * 1000.0 / focal_px
         root_xy = (keypoints_px[:, self.root_index] - principal_px) * canonical[:, None]  # (B, 2) Eq. 5
         root = torch.cat([root_xy, (focal_px * canonical)[:, None]], dim=1)  # (B, 3) Eq. 6
-        return out.joints_rel_mm + root[:, None, :], root, canonical
+        return out[:, 1:].reshape(-1, c.num_joints, 3) + root[:, None, :], root, canonical
 
 
-def export_onnx(model: AbsPoseLifter, path: str | Path, *, root_index: int = 0, opset: int = 17) -> Path:
+def export_onnx(
+    model: AbsPoseLifter, path: str | Path, *, root_index: int = 0, opset: int = 17, int8: bool = False
+) -> Path:
     """Write ``model`` as one ONNX file with a dynamic batch (see the module notes).
 
     Args:
-        model: the lifter (put in eval mode).
+        model: the lifter (its mode is left as it was).
         path: the ``.onnx`` file.
         root_index: the root joint's index (H36M-17: the pelvis, 0).
         opset: ONNX opset version.
+        int8: store the residual blocks' weights as int8 (per output channel) and run them as
+            integer matmuls on dynamically quantized activations (ONNX Runtime's dynamic
+            quantization). The first and last layers stay float32: the input features and the
+            depth output are where 8 bits cost accuracy. 4x smaller weights; see
+            docs/performance.md for the speed and the accuracy change.
     """
     import warnings
 
-    was_training = model.training
-    wrapper = AbsoluteLifter(model, root_index).eval()  # the exporter restores this mode afterwards
+    wrapper = AbsoluteLifter(model, root_index)
     j = model.config.num_joints
     example = (torch.full((2, j, 2), 500.0) + torch.arange(j * 2.0).view(1, j, 2), torch.full((2, 2), 480.0),
                torch.full((2,), 1000.0))  # fmt: skip
@@ -74,8 +130,39 @@ def export_onnx(model: AbsPoseLifter, path: str | Path, *, root_index: int = 0, 
             wrapper, example, tmp, input_names=list(INPUTS), output_names=list(OUTPUTS),
             dynamic_axes={name: batch for name in INPUTS + OUTPUTS}, opset_version=opset, dynamo=False,
         )  # fmt: skip
-    model.train(was_training)
+        if int8:
+            _quantize_blocks(Path(tmp), len(wrapper.blocks))
     return Path(path)
+
+
+def _quantize_blocks(path: Path, expected: int) -> None:
+    """Quantize the residual blocks' matmuls of the file at ``path`` in place."""
+    import logging
+
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise AbsPoseError("an int8 export needs onnxruntime: pip install 'abspose[onnx]'") from exc
+    import onnx
+
+    names = [n.name for n in onnx.load(str(path)).graph.node if n.op_type == "Gemm"]
+    keep = [f"{name}_MatMul" for name in names if not name.startswith("/blocks")]  # Gemm -> MatMul + Add
+    fp32 = path.with_name(path.name + ".fp32")
+    path.replace(fp32)
+    level = logging.getLogger().level
+    logging.getLogger().setLevel(logging.ERROR)  # "consider pre-processing": not needed for an MLP
+    try:
+        quantize_dynamic(
+            str(fp32), str(path), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep
+        )
+    finally:
+        logging.getLogger().setLevel(level)
+        fp32.unlink()
+    got = sum(n.op_type == "MatMulInteger" for n in onnx.load(str(path)).graph.node)
+    if got != expected:
+        raise AbsPoseError(
+            f"int8 export: expected {expected} quantized matmuls, got {got} (onnxruntime changed?)"
+        )
 
 
 class OnnxLifter:
@@ -144,3 +231,25 @@ def compare_onnx(model: AbsPoseLifter, onnx: OnnxLifter, count: int = 1000, seed
         "max_abs_mm": float(np.abs(ref.joints_cam_mm - got.joints_cam_mm).max()),
         "max_rel_depth": float(np.abs(got.canonical_depth / ref.canonical_depth - 1).max()),
     }
+
+
+def compare_accuracy(
+    model: AbsPoseLifter, onnx: OnnxLifter, repeat: int = 20, seed: int = 0
+) -> dict[str, Any]:
+    """MPJPE and MRPE [mm] of torch and of the ONNX file on the shipped CMU walk seen by
+    ``60 * repeat`` random virtual cameras: what an int8 export changes in accuracy.
+
+    Returns:
+        ``{"count", "torch_mpjpe", "onnx_mpjpe", "torch_mrpe", "onnx_mrpe"}``.
+    """
+    from abspose.data import sample_dataset, sample_dataset_views
+    from abspose.metrics import mpjpe, mrpe
+
+    views = sample_dataset_views(sample_dataset(repeat), np.random.default_rng(seed))
+    truth = views.joints_cam_mm
+    result: dict[str, Any] = {"count": len(truth)}
+    for name, runner in (("torch", lambda *a: predict(model, *a)), ("onnx", onnx.predict)):
+        pred = runner(views.keypoints_px, views.principal_px, views.focal_px)
+        result[f"{name}_mpjpe"] = mpjpe(pred.joints_cam_mm, truth)
+        result[f"{name}_mrpe"] = mrpe(pred.root_cam_mm, truth[:, 0]).mrpe
+    return result
