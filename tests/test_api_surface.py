@@ -14,7 +14,7 @@ PUBLIC = {
     "abspose.model.onnx": ["AbsoluteLifter", "OnnxLifter", "compare_accuracy", "compare_onnx", "export_onnx"],
     "abspose.io": [
         "read_keypoints", "write_result", "FrameWriter", "frame_record",
-        "Track", "TrackRecorder", "export_tracks", "write_bvh", "write_trc",
+        "Track", "TrackRecorder", "export_tracks", "write_bvh", "write_trc", "lift_npy",
     ],
     "abspose.estimator2d": [
         "Backend2D", "Poses2D", "MediaPipeBackend", "MediaPipeConfig", "PrecomputedBackend",

@@ -330,7 +330,12 @@ def lift(
             exists=True, dir_okay=False, help="Keypoints: .json (abspose, COCO, OpenPose), .npy, .npz."
         ),
     ],
-    out: Annotated[Path, typer.Option(help="Result file, .json or .csv.")] = Path("lifted.json"),
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Result file, .json or .csv; .npy (from a .npy input) streams in chunks: any size."
+        ),
+    ] = Path("lifted.json"),
     focal: Annotated[float | None, typer.Option(help="Focal length [px].")] = None,
     principal: Annotated[tuple[float, float] | None, typer.Option(help="Principal point CX CY [px].")] = None,
     image_size: Annotated[tuple[int, int] | None, typer.Option(help="Image WIDTH HEIGHT [px].")] = None,
@@ -350,14 +355,32 @@ def lift(
         float,
         typer.Option(help="Joints at or below this confidence are missing and filled in from the others."),
     ] = 0.0,
+    chunk: Annotated[int, typer.Option(help="Poses per chunk when streaming .npy to .npy.")] = 65536,
 ) -> None:
     """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
     import warnings
 
     from abspose.api import AbsPoseWarning
     from abspose.api import lift as lift_keypoints
-    from abspose.io import read_keypoints, write_result
+    from abspose.io import lift_npy, read_keypoints, write_result
 
+    if out.suffix.lower() == ".npy":
+        with warnings.catch_warnings(record=True) as caught, Progress(console=console) as progress:
+            warnings.simplefilter("always", AbsPoseWarning)
+            task = progress.add_task("lifting", total=None)
+
+            def on_chunk(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            n = lift_npy(
+                input, out, chunk=chunk, on_chunk=on_chunk,
+                focal_px=focal, principal_px=principal, image_size=image_size, layout=layout or "h36m17",
+                model=model, stature_mm=stature, min_confidence=min_confidence,
+            )  # fmt: skip
+        for message in dict.fromkeys(str(w.message) for w in caught):  # once each, not per chunk
+            console.print(f"[yellow]warning:[/yellow] {escape(message)}")
+        console.print(f"wrote {out}: {n} poses, (N, 17, 3) float32 joints in the camera frame [mm]")
+        return
     kf = read_keypoints(input)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AbsPoseWarning)
@@ -374,7 +397,7 @@ def lift(
         )
     for w in caught:
         console.print(f"[yellow]warning:[/yellow] {escape(str(w.message))}")
-    for i, root in enumerate(result.root_cam_mm):
+    for i, root in enumerate(result.root_cam_mm[:10]):
         filled = [n for n, m in zip(result.joint_names, result.imputed[i], strict=True) if m]
         console.print(
             f"person {i}: pelvis at x = {root[0] / 1000:+.2f} m, y = {root[1] / 1000:+.2f} m, "
@@ -382,6 +405,8 @@ def lift(
             f"({result.distance_m[i]:.2f} m from the camera; Z/f = {result.canonical_depth[i]:.3f} mm/px)"
             + (f"; filled in: {', '.join(filled)}" if filled else "")
         )
+    if len(result.root_cam_mm) > 10:
+        console.print(f"... and {len(result.root_cam_mm) - 10} more people (all in {out})")
     write_result(out, result)
     console.print(f"wrote {out}")
 
