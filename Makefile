@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q "torch==2.13.0"
-	$(BIN)/python -m pip install -q -e ".[dev,mediapipe,onnx]"
+	$(BIN)/python -m pip install -q -e ".[dev,mediapipe,onnx,datasets]"
 	$(BIN)/abspose setup-2d
 	touch $(STAMP)
 

@@ -1,0 +1,134 @@
+"""Frames of the benchmark datasets (Human3.6M, MPI-INF-3DHP) in one form, and their protocols.
+
+Every adapter (:mod:`abspose.data.h36m`, :mod:`abspose.data.mmpose`,
+:mod:`abspose.data.mpi_inf_3dhp`) returns :class:`CameraFrames`: camera-frame joints in the
+H36M-17 order [mm], the 2D input [px] and each frame's intrinsics, with subject, action,
+camera and scene-group labels. Protocols are subject splits over them:
+
+==========  ===================================  ============  =====================
+protocol    train                                test          metric (paper)
+==========  ===================================  ============  =====================
+``h36m-p1`` S1, S5, S6, S7, S8                   S9, S11       MPJPE per action
+``h36m-p2`` S1, S5, S6, S7, S8, S9               S11           PA-MPJPE per action
+==========  ===================================  ============  =====================
+
+(METHOD.md's Protocol 2 split; much of the literature instead reports PA-MPJPE on S9 and S11
+with the Protocol 1 split.) MPI-INF-3DHP's test set is TS1-TS6, reported per scene group
+(:data:`MPI_INF_3DHP_GROUPS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from abspose.errors import DataError
+
+__all__ = ["H36M_PROTOCOLS", "MPI_INF_3DHP_GROUPS", "CameraFrames", "concat_frames", "protocol_split"]
+
+#: Human3.6M subject splits: (train, test).
+H36M_PROTOCOLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "h36m-p1": (("S1", "S5", "S6", "S7", "S8"), ("S9", "S11")),
+    "h36m-p2": (("S1", "S5", "S6", "S7", "S8", "S9"), ("S11",)),
+}
+
+#: MPI-INF-3DHP test sequences by scene, as in the paper's Table 5.
+MPI_INF_3DHP_GROUPS = {
+    "TS1": "GS",
+    "TS2": "GS",
+    "TS3": "noGS",
+    "TS4": "noGS",
+    "TS5": "outdoor",
+    "TS6": "outdoor",
+}
+
+
+@dataclass(frozen=True)
+class CameraFrames:
+    """N frames of one dataset, each seen by one camera.
+
+    Attributes:
+        joints_cam_mm: ``(N, 17, 3)`` H36M-17 joints in the camera frame [mm] (x right, y down,
+            z forward).
+        keypoints_px: ``(N, 17, 2)`` the 2D input [px]: a detector's, or the ground truth's.
+        focal_px: ``(N,)`` focal length [px] (mean of fx and fy).
+        principal_px: ``(N, 2)`` principal point [px].
+        image_size_px: ``(N, 2)`` image (width, height) [px].
+        subject, action, camera, group: ``(N,)`` labels (``group``: the scene group for
+            MPI-INF-3DHP, otherwise the action).
+        frame: ``(N,)`` frame number within its sequence.
+        name: where the frames came from.
+    """
+
+    joints_cam_mm: NDArray[np.float64]
+    keypoints_px: NDArray[np.float64]
+    focal_px: NDArray[np.float64]
+    principal_px: NDArray[np.float64]
+    image_size_px: NDArray[np.int64]
+    subject: NDArray[np.str_]
+    action: NDArray[np.str_]
+    camera: NDArray[np.str_]
+    group: NDArray[np.str_]
+    frame: NDArray[np.int64]
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        n = len(self.joints_cam_mm)
+        if self.joints_cam_mm.shape != (n, 17, 3) or self.keypoints_px.shape != (n, 17, 2):
+            raise DataError(
+                f"{self.name}: expected (N, 17, 3) joints and (N, 17, 2) keypoints, got "
+                f"{self.joints_cam_mm.shape} and {self.keypoints_px.shape}"
+            )
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray) and len(value) != n:
+                raise DataError(f"{self.name}: {f.name} has {len(value)} entries for {n} frames")
+
+    def __len__(self) -> int:
+        return len(self.joints_cam_mm)
+
+    def select(self, mask: Any) -> CameraFrames:
+        """The frames where ``mask`` (boolean or indices) selects."""
+        kept = {f.name: getattr(self, f.name)[mask] for f in fields(self) if f.name != "name"}
+        return CameraFrames(**kept, name=self.name)
+
+    def every(self, step: int) -> CameraFrames:
+        """Every ``step``-th frame of each sequence (the literature's subsampling: 5 for
+        3DHP training, 64 for some Human3.6M reports)."""
+        if step < 1:
+            raise DataError(f"every: expected a step >= 1, got {step}")
+        return self.select(self.frame % step == 0) if step > 1 else self
+
+    def subjects(self, names: tuple[str, ...]) -> CameraFrames:
+        """The frames of the given subjects."""
+        return self.select(np.isin(self.subject, names))
+
+
+def concat_frames(parts: list[CameraFrames], name: str = "") -> CameraFrames:
+    """One :class:`CameraFrames` of several."""
+    if not parts:
+        raise DataError(f"{name}: no frames found")
+    joined = {
+        f.name: np.concatenate([getattr(p, f.name) for p in parts])
+        for f in fields(CameraFrames)
+        if f.name != "name"
+    }
+    return CameraFrames(**joined, name=name or parts[0].name)
+
+
+def protocol_split(frames: CameraFrames, protocol: str) -> tuple[CameraFrames, CameraFrames]:
+    """``(train, test)`` frames of a Human3.6M protocol (:data:`H36M_PROTOCOLS`)."""
+    if protocol not in H36M_PROTOCOLS:
+        raise DataError(f"protocol: expected one of {sorted(H36M_PROTOCOLS)}, got {protocol!r}")
+    train, test = H36M_PROTOCOLS[protocol]
+    return frames.subjects(train), frames.subjects(test)
+
+
+def labels(values: Any, n: int) -> NDArray[np.str_]:
+    """``(n,)`` string labels from one string or a sequence."""
+    if isinstance(values, str):
+        return np.full(n, values)
+    return np.asarray(values, dtype=str)
