@@ -103,6 +103,28 @@ def data_cmu(
         console.print(f"wrote {plot}")
 
 
+@data_app.command("cameras-json")
+def data_cameras_json(
+    source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="MMPose's cameras .pkl.")],
+    out: Annotated[Path, typer.Option(help="The .json to write.")],
+    trust_pickle: Annotated[
+        bool, typer.Option("--trust-pickle", help="Confirm you trust the pickle (it can run code when read).")
+    ] = False,
+) -> None:
+    """Convert MMPose's pickled camera file to JSON once, so that later runs read no pickle."""
+    import warnings
+
+    from abspose.data import read_cameras, write_cameras_json
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cams = read_cameras(source, trust_pickle=trust_pickle)
+    for w in caught:
+        console.print(f"[yellow]warning:[/yellow] {escape(str(w.message))}")
+    write_cameras_json(cams, out, source=source.name)
+    console.print(f"wrote {out}: {len(cams)} cameras")
+
+
 @data_app.command("stats")
 def data_stats(
     dataset_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A dataset .npz.")],
@@ -232,11 +254,41 @@ def train(
         console.print(f"wrote {release} (float16, {release.stat().st_size / 1e6:.1f} MB)")
 
 
+BENCHMARKS = ("h36m", "mmpose-h36m", "mmpose-3dhp", "3dhp-test")
+
+
 @app.command()
 def evaluate(
     dataset: Annotated[
-        Path, typer.Option(exists=True, dir_okay=False, help="Dataset .npz from `abspose data cmu`.")
+        str,
+        typer.Option(
+            help="A dataset .npz from `abspose data cmu` (virtual cameras), or a benchmark: h36m "
+            "(VideoPose3D's data_3d_h36m.npz [data_2d_h36m_<detector>.npz]), mmpose-h36m or mmpose-3dhp "
+            "(MMPose's npz, with --cameras), 3dhp-test (the folder holding TS1 ... TS6)."
+        ),
     ],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="The benchmark's files (see --dataset).", show_default=False)
+    ] = None,
+    cameras: Annotated[
+        Path | None, typer.Option(help="MMPose's camera file (.pkl, needs --trust-pickle) or its .json.")
+    ] = None,
+    trust_pickle: Annotated[
+        bool,
+        typer.Option("--trust-pickle", help="Read pickle files (they can run code: only ones you trust)."),
+    ] = False,
+    protocol: Annotated[
+        str, typer.Option(help="Human3.6M test subjects: h36m-p1 (S9, S11) or h36m-p2 (S11).")
+    ] = "h36m-p1",
+    every: Annotated[
+        int, typer.Option(help="Every n-th frame of each sequence (64: a common H36M subset).")
+    ] = 1,
+    universal: Annotated[
+        bool, typer.Option(help="3dhp-test: ground truth from univ_annot3 (the literature's 3DPCK skeleton).")
+    ] = False,
+    by: Annotated[
+        str, typer.Option(help="Benchmarks: rows per group (action / scene), subject or camera.")
+    ] = "group",
     model: Annotated[Path | None, typer.Option(help="Checkpoint; default: the shipped model.")] = None,
     split: Annotated[str, typer.Option(help="train, val or test.")] = "test",
     seed: Annotated[int, typer.Option(help="Seed of the virtual cameras.")] = 0,
@@ -256,23 +308,37 @@ def evaluate(
         ),
     ] = None,
 ) -> None:
-    """Score a lifter with ground-truth 2D of held-out subjects under virtual cameras."""
+    """Score a lifter: on a benchmark's frames, or with ground-truth 2D of held-out CMU subjects
+    under virtual cameras."""
     from abspose.api import default_model_path
     from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
     from abspose.model import load_lifter
     from abspose.model.evaluate import evaluate_lifter, plot_evaluation
 
+    if dataset in BENCHMARKS:
+        frames = _benchmark_frames(dataset, files or [], cameras, trust_pickle, protocol, universal)
+        _evaluate_benchmark(frames.every(every), model, by)
+        return
+    if files:
+        raise AbsPoseError(
+            f"unexpected files {[str(f) for f in files]}: only the benchmarks {BENCHMARKS} take files"
+        )
+    if not Path(dataset).is_file():
+        raise AbsPoseError(
+            f"--dataset {dataset}: expected a dataset .npz from `abspose data cmu` or one of "
+            f"{', '.join(BENCHMARKS)}"
+        )
     data = MocapDataset.load(dataset).select_subjects(split_subjects(split))
     net = load_lifter(model or default_model_path())
     if root not in ("lifter", "mehta"):
         raise AbsPoseError(f"--root: expected lifter or mehta, got {root!r}")
-    cameras = VirtualCameraConfig(focal_px=(focal_min, focal_max))
+    virtual = VirtualCameraConfig(focal_px=(focal_min, focal_max))
     errors = _input_errors(input_errors) if input_errors else None
     ev = evaluate_lifter(
         net,
         data,
         seed=seed,
-        cameras=cameras,
+        cameras=virtual,
         root=root,  # type: ignore[arg-type]
         known_stature=known_stature,
         input_errors=errors,
@@ -304,6 +370,68 @@ def evaluate(
     if plot is not None:
         plot_evaluation(ev, plot, title=f"{split} split, focal {focal_min:g}-{focal_max:g} px")
         console.print(f"wrote {plot}")
+
+
+def _benchmark_frames(
+    kind: str, files: list[Path], cameras: Path | None, trust_pickle: bool, protocol: str, universal: bool
+) -> Any:
+    """The test frames of a benchmark (see `evaluate --dataset`)."""
+    import warnings
+
+    from abspose.data import H36M_PROTOCOLS, read_3dhp_test, read_mmpose, read_videopose3d
+    from abspose.data._pickle import PickleWarning
+
+    want = {"h36m": "data_3d_h36m.npz [data_2d_h36m_<detector>.npz]", "mmpose-h36m": "h36m_test.npz",
+            "mmpose-3dhp": "mpi_inf_3dhp_test_valid.npz", "3dhp-test": "the MPI-INF-3DHP folder"}  # fmt: skip
+    if not files or len(files) > (2 if kind == "h36m" else 1):
+        raise AbsPoseError(
+            f"--dataset {kind}: expected {want[kind]} as argument, got {[str(f) for f in files]}"
+        )
+    if protocol not in H36M_PROTOCOLS:
+        raise AbsPoseError(f"--protocol: expected one of {sorted(H36M_PROTOCOLS)}, got {protocol!r}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PickleWarning)
+        if kind == "h36m":
+            frames = read_videopose3d(
+                files[0], files[1] if len(files) > 1 else None, trust_pickle=trust_pickle
+            )
+        elif kind == "3dhp-test":
+            frames = read_3dhp_test(files[0], universal=universal)
+        else:
+            if cameras is None:
+                raise AbsPoseError(
+                    f"--dataset {kind}: expected --cameras (MMPose's cameras .pkl or its .json)"
+                )
+            frames = read_mmpose(files[0], cameras, "h36m" if kind == "mmpose-h36m" else "3dhp",
+                                 trust_pickle=trust_pickle)  # fmt: skip
+    for w in caught:
+        console.print(f"[yellow]warning:[/yellow] {escape(str(w.message))}")
+    if kind in ("h36m", "mmpose-h36m"):
+        frames = frames.subjects(H36M_PROTOCOLS[protocol][1])
+    return frames
+
+
+def _evaluate_benchmark(frames: Any, model: Path | None, by: str) -> None:
+    from abspose.model.benchmark import evaluate_frames
+
+    if by not in ("group", "action", "subject", "camera"):
+        raise AbsPoseError(f"--by: expected group, action, subject or camera, got {by!r}")
+    if len(frames) == 0:
+        raise AbsPoseError(f"{frames.name}: no frames left to evaluate (check --protocol and --every)")
+    groups = evaluate_frames(model, frames, by=by)  # type: ignore[arg-type]
+    table = Table(title=escape(f"{frames.name}: {len(frames)} frames, 2D input from the files"))
+    for col in (by, "n", "MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC"):
+        table.add_column(col)
+    for key in [*sorted(k for k in groups if k != "all"), "all"]:
+        g = groups[key]
+        table.add_row(
+            key, str(g.count), f"{g.mpjpe:.1f}", f"{g.pa_mpjpe:.1f}", f"{g.mrpe:.0f}", f"{g.root_x:.0f}",
+            f"{g.root_y:.0f}", f"{g.root_z:.0f}", f"{g.pck3d:.1f}", f"{g.auc:.1f}",
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        "errors in mm (MPJPE root-aligned, PA-MPJPE after a similarity fit), 3DPCK@150 mm and AUC in %"
+    )
 
 
 def _input_errors(source: str) -> Any:
