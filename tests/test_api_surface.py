@@ -42,6 +42,7 @@ PUBLIC = {
     "abspose.data": [
         "convert_cmu", "convert_bvh", "read_bvh", "MocapDataset", "sample_cameras", "VirtualCameraConfig",
         "scale_bones", "BodyScaleConfig", "SPLITS", "sample_dataset",
+        "CameraFrames", "read_videopose3d", "read_mmpose", "read_cameras", "read_3dhp_test", "protocol_split",
     ],
 }  # fmt: skip
 
