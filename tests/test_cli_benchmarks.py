@@ -51,10 +51,12 @@ def test_videopose3d_protocols_and_subsampling(tmp_path, rng):
     _fake_tree(tmp_path, rng, frames=10)
     p1 = _run("evaluate", "--dataset", "h36m", tmp_path / "data_3d_h36m.npz", "--trust-pickle")
     p2 = _run("evaluate", "--dataset", "h36m", tmp_path / "data_3d_h36m.npz", "--trust-pickle",
-              "--protocol", "h36m-p2", "--every", "5", "--by", "subject")  # fmt: skip
+              "--protocol", "h36m-p2", "--every", "5", "--by", "subject",
+              "--plot", tmp_path / "fig5.png")  # fmt: skip
     assert p1.exit_code == 0 and p2.exit_code == 0, p1.output + p2.output
     assert _row(p1.output, "all")[1] == str(2 * 2 * 4 * 10)  # S9 and S11, 2 actions, 4 cameras
     assert _row(p2.output, "all")[1] == str(2 * 4 * 2) and _row(p2.output, "S11")[1] == "16"
+    assert (tmp_path / "fig5.png").stat().st_size > 10_000
 
 
 def test_3dhp_test_folder(tmp_path, rng):

@@ -317,7 +317,7 @@ def evaluate(
 
     if dataset in BENCHMARKS:
         frames = _benchmark_frames(dataset, files or [], cameras, trust_pickle, protocol, universal)
-        _evaluate_benchmark(frames.every(every), model, by)
+        _evaluate_benchmark(frames.every(every), model, by, plot)
         return
     if files:
         raise AbsPoseError(
@@ -411,14 +411,16 @@ def _benchmark_frames(
     return frames
 
 
-def _evaluate_benchmark(frames: Any, model: Path | None, by: str) -> None:
+def _evaluate_benchmark(frames: Any, model: Path | None, by: str, plot: Path | None) -> None:
     from abspose.model.benchmark import evaluate_frames
+    from abspose.model.evaluate import plot_evaluation
 
     if by not in ("group", "action", "subject", "camera"):
         raise AbsPoseError(f"--by: expected group, action, subject or camera, got {by!r}")
     if len(frames) == 0:
         raise AbsPoseError(f"{frames.name}: no frames left to evaluate (check --protocol and --every)")
-    groups = evaluate_frames(model, frames, by=by)  # type: ignore[arg-type]
+    ev = evaluate_frames(model, frames, by=by)  # type: ignore[arg-type]
+    groups = ev.groups
     table = Table(title=escape(f"{frames.name}: {len(frames)} frames, 2D input from the files"))
     for col in (by, "n", "MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC"):
         table.add_column(col)
@@ -432,6 +434,9 @@ def _evaluate_benchmark(frames: Any, model: Path | None, by: str) -> None:
     console.print(
         "errors in mm (MPJPE root-aligned, PA-MPJPE after a similarity fit), 3DPCK@150 mm and AUC in %"
     )
+    if plot is not None:
+        plot_evaluation(ev, plot, title=f"{frames.name}: {len(frames)} frames")
+        console.print(f"wrote {plot}")
 
 
 def _input_errors(source: str) -> Any:

@@ -19,6 +19,7 @@ import numpy as np
 from abspose.data.frames import CameraFrames
 from abspose.errors import ShapeError
 from abspose.metrics import GroupErrors, PoseErrorAccumulator
+from abspose.model.evaluate import Evaluation
 from abspose.model.predict import Prediction
 from abspose.skeletons import H36M17
 
@@ -59,7 +60,22 @@ def predict_frames(model: Any, frames: CameraFrames) -> Prediction:
     return predict(resolved, *args, root_index=H36M17.root_index)
 
 
-def evaluate_frames(model: Any, frames: CameraFrames, *, by: GroupBy = "group") -> dict[str, GroupErrors]:
-    """Lift and score: :func:`predict_frames` then :func:`score_frames`."""
+def evaluate_frames(model: Any, frames: CameraFrames, *, by: GroupBy = "group") -> Evaluation:
+    """Lift and score: :func:`predict_frames`, :func:`score_frames` in ``.groups``, and the
+    per-frame errors :func:`~abspose.model.evaluate.plot_evaluation` draws (error vs distance,
+    focal length and the true skeleton's stature, as the paper's Fig. 5)."""
+    from abspose.data.augment import skeleton_stature_mm
+    from abspose.metrics import mpjpe
+
     pred = predict_frames(model, frames)
-    return score_frames(frames, pred.joints_cam_mm, pred.root_cam_mm, by=by)
+    truth = frames.joints_cam_mm
+    diff = pred.root_cam_mm - truth[:, H36M17.root_index]
+    return Evaluation(
+        groups=score_frames(frames, pred.joints_cam_mm, pred.root_cam_mm, by=by),
+        root_error_mm=np.linalg.norm(diff, axis=-1),
+        root_error_xyz_mm=np.abs(diff),
+        mpjpe_mm=mpjpe(pred.joints_cam_mm, truth, reduction="none"),
+        distance_mm=np.linalg.norm(truth[:, H36M17.root_index], axis=-1),
+        focal_px=frames.focal_px.astype(np.float64),
+        stature_mm=skeleton_stature_mm(truth),
+    )

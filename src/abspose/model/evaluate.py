@@ -148,8 +148,9 @@ def _binned(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     edges = np.quantile(x, np.linspace(0, 1, bins + 1))
     idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, bins - 1)
-    centres = np.array([x[idx == b].mean() for b in range(bins)])
-    means = np.array([y[idx == b].mean() for b in range(bins)])
+    used = np.unique(idx)  # equal values (one focal length for a whole benchmark) leave bins empty
+    centres = np.array([x[idx == b].mean() for b in used])
+    means = np.array([y[idx == b].mean() for b in used])
     return centres, means
 
 
