@@ -37,3 +37,44 @@ def test_shipped_error_models_load(detector, source):
     assert gauss.provenance["kind"] == "gaussian" and mix.provenance["kind"] == "mixture"
     with pytest.raises(AbsPoseError, match="openpose-mixture"):
         load_error_model("no-such-model")
+
+
+def _frames_from_views(dataset, seed, repeat=1):
+    """CameraFrames of the sample walk seen by fixed random cameras (a stand-in for Human3.6M)."""
+    from abspose.data import CameraFrames, sample_dataset_views
+
+    views = sample_dataset_views(dataset, np.random.default_rng(seed))
+    n = len(views.focal_px)
+    return CameraFrames(
+        joints_cam_mm=views.joints_cam_mm, keypoints_px=views.keypoints_px, focal_px=views.focal_px,
+        principal_px=views.principal_px, image_size_px=views.image_size_px, subject=np.full(n, "S1"),
+        action=np.full(n, "Walking"), camera=np.full(n, "c0"), group=np.full(n, "Walking"),
+        frame=np.arange(n),
+    )  # fmt: skip
+
+
+def test_benchmark_frames_keep_their_cameras_and_flip_consistently(tiny_dataset):
+    from abspose.model.feed import frames_epoch
+
+    frames = _frames_from_views(tiny_dataset, 3)
+    arrays = frames_epoch(frames, np.random.default_rng(0), flip=True)
+    assert np.array_equal(arrays.focal_px, frames.focal_px.astype(np.float32))
+    mirrored = ~np.isclose(arrays.keypoints_px, frames.keypoints_px.astype(np.float32)).all(axis=(1, 2))
+    assert 0.3 < mirrored.mean() < 0.7  # about half flipped
+    cam = arrays.joints_cam_mm.astype(np.float64)
+    uv = cam[..., :2] / cam[..., 2:] * arrays.focal_px[:, None, None] + arrays.principal_px[:, None]
+    assert np.allclose(uv, arrays.keypoints_px, atol=1e-2)  # flipped or not, 2D and 3D still agree
+
+
+def test_training_on_benchmark_frames(tiny_dataset):
+    from abspose.data import sample_dataset
+    from abspose.model import LifterConfig, TrainConfig, train_lifter
+
+    train = _frames_from_views(sample_dataset(repeat=8), 1)
+    val = _frames_from_views(tiny_dataset, 2)
+    model, history = train_lifter(
+        train, LifterConfig(width=64), TrainConfig(epochs=4, batch_size=64, lr_drop_epoch=3), val=val
+    )
+    assert history[-1].loss < history[0].loss
+    assert np.isfinite(history[-1].val_mpjpe) and np.isfinite(history[-1].val_mrpe)
+    assert not model.training

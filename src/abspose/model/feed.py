@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from abspose.data.augment import BodyScaleConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
+from abspose.data.frames import CameraFrames
 from abspose.data.samples import sample_views
 from abspose.errors import AbsPoseError
 from abspose.geometry.flip import flip_joints_cam, flip_keypoints_px
@@ -18,7 +19,7 @@ from abspose.geometry.normalize import pose_scale
 from abspose.noise.model import ErrorModel
 from abspose.skeletons import H36M17
 
-__all__ = ["LiftingArrays", "draw_epoch"]
+__all__ = ["LiftingArrays", "draw_epoch", "frames_epoch"]
 
 
 @dataclass(frozen=True)
@@ -54,27 +55,67 @@ def draw_epoch(
     error model, each sample's keypoints get errors drawn from it, scaled by the sample's
     true pose scale σ_pose (paper Sec. 4.2: GT 2D + synthesized errors, fresh every epoch).
     """
+    _check_noise(noise)
+    views = sample_views(
+        dataset.joints_world_mm, dataset.floor_y_mm, rng, cameras, body, augment=augment_body
+    )
+    stature = views.stature_mm if views.stature_mm is not None else np.full(len(views.focal_px), np.nan)
+    return _augment(
+        views.keypoints_px, views.joints_cam_mm, views.principal_px, views.focal_px, stature, rng, flip, noise
+    )
+
+
+def frames_epoch(
+    frames: CameraFrames, rng: np.random.Generator, *, flip: bool = True, noise: ErrorModel | None = None
+) -> LiftingArrays:
+    """One epoch of a benchmark's own frames and real cameras (Human3.6M, MPI-INF-3DHP): the
+    same flip and error synthesis as :func:`draw_epoch`, no virtual cameras or body changes."""
+    from abspose.data.augment import skeleton_stature_mm
+
+    _check_noise(noise)
+    stature = skeleton_stature_mm(frames.joints_cam_mm)
+    return _augment(
+        frames.keypoints_px,
+        frames.joints_cam_mm,
+        frames.principal_px,
+        frames.focal_px,
+        stature,
+        rng,
+        flip,
+        noise,
+    )
+
+
+def _check_noise(noise: ErrorModel | None) -> None:
     if noise is not None and noise.joint_names != H36M17.joint_names:
         raise AbsPoseError(
             f"noise: expected an error model over the H36M-17 joints, got joints {noise.joint_names}"
         )
-    views = sample_views(
-        dataset.joints_world_mm, dataset.floor_y_mm, rng, cameras, body, augment=augment_body
-    )
-    kp, cam = views.keypoints_px, views.joints_cam_mm
+
+
+def _augment(
+    kp: NDArray[np.float64],
+    cam: NDArray[np.float64],
+    principal: NDArray[np.float64],
+    focal: NDArray[np.float64],
+    stature: NDArray[np.float64],
+    rng: np.random.Generator,
+    flip: bool,
+    noise: ErrorModel | None,
+) -> LiftingArrays:
+    """Mirror half the samples (if ``flip``), add sampled 2D errors (if ``noise``)."""
     mirror = rng.random(len(kp)) < 0.5 if flip else np.zeros(len(kp), dtype=bool)
     if mirror.any():
         kp = kp.copy()
         cam = cam.copy()
-        kp[mirror] = flip_keypoints_px(kp[mirror], views.principal_px[mirror, 0])
+        kp[mirror] = flip_keypoints_px(kp[mirror], principal[mirror, 0])
         cam[mirror] = flip_joints_cam(cam[mirror])
     if noise is not None:
         kp = kp + noise.sample_px(pose_scale(kp), rng)
-    stature = views.stature_mm if views.stature_mm is not None else np.full(len(kp), np.nan)
     return LiftingArrays(
         keypoints_px=kp.astype(np.float32),
-        principal_px=views.principal_px.astype(np.float32),
-        focal_px=views.focal_px.astype(np.float32),
+        principal_px=principal.astype(np.float32),
+        focal_px=focal.astype(np.float32),
         joints_cam_mm=cam.astype(np.float32),
         stature_mm=stature.astype(np.float32),
     )

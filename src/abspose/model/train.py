@@ -28,11 +28,12 @@ from abspose._safetensors import load_optimizer_tensors, optimizer_tensors
 from abspose.data.augment import BodyScaleConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
+from abspose.data.frames import CameraFrames
 from abspose.errors import AbsPoseError
 from abspose.metrics import mpjpe, mrpe
 from abspose.model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from abspose.model.config import LifterConfig
-from abspose.model.feed import LiftingArrays, draw_epoch
+from abspose.model.feed import LiftingArrays, draw_epoch, frames_epoch
 from abspose.model.loss import lifter_loss
 from abspose.model.network import AbsPoseLifter
 from abspose.model.predict import predict
@@ -134,12 +135,30 @@ def _validate(model: AbsPoseLifter, val: LiftingArrays | None) -> tuple[float, f
     return mpjpe(pred.joints_cam_mm, gt), mrpe(pred.root_cam_mm, gt[:, H36M17.root_index]).mrpe
 
 
+def _draw(
+    source: MocapDataset | CameraFrames,
+    rng: np.random.Generator,
+    tc: TrainConfig,
+    *,
+    training: bool,
+    noise: Any,
+) -> LiftingArrays:
+    """An epoch of samples: virtual cameras for motion capture, the frames' own cameras for a
+    benchmark's :class:`CameraFrames`. Validation draws no flips (and no body changes)."""
+    if isinstance(source, CameraFrames):
+        return frames_epoch(source, rng, flip=tc.flip and training, noise=noise)
+    return draw_epoch(
+        source, rng, tc.cameras, tc.body, augment_body=tc.augment_body if training else True,
+        flip=tc.flip and training, noise=noise,
+    )  # fmt: skip
+
+
 def train_lifter(
-    train: MocapDataset,
+    train: MocapDataset | CameraFrames,
     config: LifterConfig,
     train_config: TrainConfig,
     *,
-    val: MocapDataset | None = None,
+    val: MocapDataset | CameraFrames | None = None,
     checkpoint: str | Path | None = None,
     resume: bool = True,
     on_epoch: Callable[[EpochStats], None] | None = None,
@@ -148,7 +167,8 @@ def train_lifter(
     """Train a lifter; checkpoint after every epoch; resume from ``checkpoint`` if it exists.
 
     Args:
-        train: training frames (world poses).
+        train: training frames: world poses (each epoch seen by new virtual cameras), or a
+            benchmark's :class:`~abspose.data.frames.CameraFrames` (their own cameras).
         config: the network.
         train_config: the optimization.
         val: frames for validation after each epoch (fixed cameras from the seed), or None.
@@ -204,16 +224,12 @@ def train_lifter(
     val_arrays = None
     if val is not None and len(val):
         val_rng = np.random.default_rng([train_config.seed, 2**31 - 1])
-        val_arrays = draw_epoch(
-            val, val_rng, train_config.cameras, train_config.body, augment_body=True, flip=False, noise=noise
-        )
+        val_arrays = _draw(val, val_rng, train_config, training=False, noise=noise)
 
     for epoch in range(start_epoch, train_config.epochs):
         t0 = time.perf_counter()
-        arrays = draw_epoch(
-            train, np.random.default_rng([train_config.seed, epoch]), train_config.cameras, train_config.body,
-            augment_body=train_config.augment_body, flip=train_config.flip, noise=noise,
-        )  # fmt: skip
+        arrays = _draw(train, np.random.default_rng([train_config.seed, epoch]), train_config, training=True,
+                       noise=noise)  # fmt: skip
         gen = _seed_torch(train_config.seed, epoch)
         if world > 1:  # the same batch order everywhere, each process its own dropout masks
             torch.manual_seed((train_config.seed * 1_000_003 + epoch) * 64 + rank)
