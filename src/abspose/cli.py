@@ -658,6 +658,67 @@ def main() -> None:
         sys.exit(2)
 
 
+@app.command()
+def reproduce(
+    table: Annotated[str, typer.Argument(help="Which table: table1 (more to come: docs/reproduce.md).")],
+    h36m: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="VideoPose3D's data_3d_h36m.npz.")],
+    out_dir: Annotated[Path, typer.Option(help="Checkpoints, <table>.md and <table>.json.")] = Path(
+        "reproduce"
+    ),
+    trust_pickle: Annotated[
+        bool,
+        typer.Option(
+            "--trust-pickle", help="Read VideoPose3D's pickled dictionaries (only files you trust)."
+        ),
+    ] = False,
+    width: Annotated[int, typer.Option(help="Hidden width (paper: 4096).")] = 4096,
+    epochs: Annotated[int, typer.Option(help="Epochs (paper: 300).")] = 300,
+    lr_drop_epoch: Annotated[
+        int, typer.Option(help="Epoch of the 10x learning-rate drop (paper: 200).")
+    ] = 200,
+    batch_size: Annotated[int, typer.Option(help="Batch size (paper: 64).")] = 64,
+    every: Annotated[int, typer.Option(help="Train on every n-th frame (1: all of Protocol 1's).")] = 1,
+    estimate_only: Annotated[
+        bool, typer.Option("--estimate-only", help="Print the estimated training time and stop.")
+    ] = False,
+) -> None:
+    """Reproduce one of the paper's tables on your Human3.6M: train, test, compare (docs/reproduce.md)."""
+    import warnings
+
+    from abspose.data import protocol_split, read_videopose3d
+    from abspose.model import EpochStats, LifterConfig, TrainConfig
+    from abspose.reproduce import estimate_seconds, table1, write_table
+
+    if table != "table1":
+        raise AbsPoseError(f"reproduce: expected table1 (tables 2-5 are not implemented yet), got {table!r}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frames = read_videopose3d(h36m, trust_pickle=trust_pickle)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        console.print(f"[yellow]warning:[/yellow] {escape(message)}")
+    tc = TrainConfig(epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size)
+    train = protocol_split(frames, "h36m-p1")[0].every(every)
+    seconds = estimate_seconds(train, LifterConfig(width=width), tc)
+    console.print(
+        f"{table}: 4 trainings of {len(train)} frames x {epochs} epochs at width {width}: about "
+        f"{4 * seconds / 3600:.1f} h on this machine"
+    )
+    if estimate_only:
+        return
+
+    def on_run(name: str, estimate: float) -> None:
+        console.print(f"training '{name}' (about {estimate / 3600:.1f} h)")
+
+    def on_epoch(s: object) -> None:
+        if isinstance(s, EpochStats):
+            console.print(f"  epoch {s.epoch}: loss {s.loss:.1f}, {s.seconds:.1f} s")
+
+    result = table1(frames, tc, width=width, every=every, out_dir=out_dir, on_run=on_run, on_epoch=on_epoch)
+    md, js = write_table(result, out_dir)
+    console.print(md.read_text())
+    console.print(f"wrote {md} and {js}")
+
+
 @app.command("export-onnx")
 def export_onnx_command(
     out: Annotated[Path, typer.Option(help="The .onnx file to write.")] = Path("lifter.onnx"),
