@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from abspose.geometry.normalize import _location, _normalize, _scale
 from abspose.model.config import LifterConfig
 from abspose.skeletons import H36M17
 
@@ -29,14 +28,17 @@ class NormalizationLayer(nn.Module):
 
     def forward(self, keypoints_px: torch.Tensor, principal_px: torch.Tensor) -> torch.Tensor:
         """``(B, J, 2)`` keypoints and ``(B, 2)`` principal point [px] to ``(B, input_size)``."""
-        p = keypoints_px - principal_px[:, None, :]  # (B, J, 2) Eq. 1
-        m = _location(p)  # (B, 2) Eq. 2
-        s = _scale(p, m).clamp_min(_MIN_SCALE_PX)  # (B,) Eq. 3
-        parts = [_normalize(p, m, s).flatten(1)]  # (B, 2J) Eq. 4
+        # Eq. 1-2: p - m = kp - mean(kp), the principal point cancels; it enters m only. Written
+        # with few tensor ops: this layer is also the ONNX graph's (about 3 µs per op at batch 1).
+        mean = keypoints_px.mean(1, keepdim=True)  # (B, 1, 2) = m + principal
+        centred = keypoints_px - mean  # (B, J, 2)
+        variance = (centred * centred).sum(-1).mean(-1, keepdim=True)  # (B, 1)
+        s = torch.sqrt(variance).clamp_min(_MIN_SCALE_PX)  # (B, 1) Eq. 3
+        parts = [(centred / s[:, :, None]).flatten(1)]  # (B, 2J) Eq. 4
         if self.config.use_location:
-            parts.append(m / self.config.location_norm_px)
+            parts.append((mean[:, 0] - principal_px) / self.config.location_norm_px)
         if self.config.use_scale:
-            parts.append(torch.log(s / self.config.scale_ref_px)[:, None])
+            parts.append(torch.log(s / self.config.scale_ref_px))
         return torch.cat(parts, dim=1)
 
 
