@@ -24,7 +24,8 @@ from numpy.typing import NDArray
 
 from abspose._checks import as_float_array, check_points
 from abspose.errors import AbsPoseError, ShapeError
-from abspose.skeletons import H36M17, ConvertedKeypoints, convert_to_h36m17, get_layout
+from abspose.geometry.normalize import _location, _scale
+from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 
 if TYPE_CHECKING:
     from abspose.model import AbsPoseLifter
@@ -156,12 +157,6 @@ def _per_pose(value: Any, n: int, shape: tuple[int, ...], name: str) -> NDArray[
     return out
 
 
-def _spread_px(keypoints: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``(N,)`` RMS spread σ of ``(N, J, 2)`` keypoints [px] (Eq. 3)."""
-    centred = keypoints - np.add.reduce(keypoints, axis=1, keepdims=True) / keypoints.shape[1]
-    return np.sqrt(np.einsum("njk,njk->n", centred, centred) / keypoints.shape[1])
-
-
 def lift(
     keypoints_px: Any,
     *,
@@ -213,10 +208,7 @@ def lift(
         if not np.isfinite(conf).all():
             raise ShapeError("confidences: expected finite values")
         kp = np.where((conf > min_confidence)[..., None], kp, 0.0)  # a missing joint's position is unused
-    if skeleton.name == H36M17.name and conf is None:
-        converted = ConvertedKeypoints(kp, None)  # nothing to convert
-    else:
-        converted = convert_to_h36m17(kp, skeleton, conf)  # a joint's confidence: min of its sources
+    converted = convert_to_h36m17(kp, skeleton, conf)  # a joint's confidence: min of its sources
     keypoints = converted.keypoints  # (N, 17, 2)
     if converted.confidences is not None:
         visible = converted.confidences > min_confidence
@@ -224,7 +216,7 @@ def lift(
             from abspose.model.impute import impute_missing
 
             keypoints = impute_missing(keypoints, visible)
-    spread = _spread_px(keypoints)  # (N,) RMS spread σ [px]
+    spread = _scale(keypoints, _location(keypoints))  # (N,) RMS spread σ [px], Eq. 2-3 (already checked)
     if (spread < MIN_SPREAD_PX).any():
         raise AbsPoseError(
             f"keypoints_px: a pose has all its joints on one point (spread σ = {spread.min():.2g} px, "

@@ -23,7 +23,10 @@ def test_conversion_rows_sum_to_one(layout):
 
 def test_h36m_identity(rng):
     x = rng.normal(size=(3, 17, 2))
-    assert np.array_equal(convert_to_h36m17(x, "h36m17").keypoints, x)
+    conf = rng.uniform(size=(3, 17))
+    out = convert_to_h36m17(x, "h36m17", conf)
+    assert np.array_equal(out.keypoints, x) and np.array_equal(out.confidences, conf)
+    assert out.keypoints is not x and out.confidences is not conf  # copies, never the caller's arrays
 
 
 @given(st.integers(0, 2**32 - 1), st.sampled_from(["coco17", "body25", "mediapipe33"]))

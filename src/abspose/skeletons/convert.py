@@ -150,13 +150,17 @@ def convert_to_h36m17(keypoints: Any, layout: str | Skeleton, confidences: Any =
             f"keypoints: expected shape (..., {source.num_joints}, D) for layout {source.name!r}, "
             f"got {points.shape}; pass layout= matching your detector"
         )
-    W = conversion_matrix(source.name)
-    converted = np.einsum("tj,...jd->...td", W, points)  # (..., 17, D)
-    conf_out = None
+    conf = None
     if confidences is not None:
         conf = as_float_array(confidences, "confidences")
         if conf.shape != points.shape[:-1]:
             raise ShapeError(f"confidences: expected shape {points.shape[:-1]}, got {conf.shape}")
+    if source.name == H36M17.name:  # the identity: copies, without the (17, 17) product
+        return ConvertedKeypoints(points.copy(), None if conf is None else conf.copy())
+    W = conversion_matrix(source.name)
+    converted = np.einsum("tj,...jd->...td", W, points)  # (..., 17, D)
+    conf_out = None
+    if conf is not None:
         used = W != 0  # (17, J_src)
         expanded = np.where(used, conf[..., None, :], np.inf)  # (..., 17, J_src)
         conf_out = expanded.min(axis=-1)
