@@ -29,6 +29,7 @@ from scipy.spatial.transform import Rotation
 from abspose.data._pickle import load_npz_with_objects
 from abspose.data.frames import CameraFrames, concat_frames, labels
 from abspose.errors import DataError
+from abspose.geometry.camera import Intrinsics, project
 
 __all__ = ["H36M_CAMERA_IDS", "H36M_KEEP_32", "h36m_cameras", "read_videopose3d", "world_to_camera"]
 
@@ -102,7 +103,8 @@ def read_videopose3d(
                 if detected is not None:
                     keypoints = _detected(detected, subject, action, index, len(joints), path_2d)
                 else:
-                    keypoints = joints[..., :2] / joints[..., 2:] * [fx, fy] + c
+                    camera = Intrinsics(fx, fy, c[0], c[1], intr["res_w"], intr["res_h"])
+                    keypoints = project(joints, camera)
                 n = len(joints)
                 parts.append(
                     CameraFrames(
