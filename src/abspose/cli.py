@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -32,6 +34,34 @@ app.command("image")(image)
 app.command("video")(video)
 app.command("train-2d")(train_2d)
 console = Console(highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _echo_warnings(category: type[Warning] = Warning) -> Iterator[None]:
+    """Print each distinct warning of ``category`` raised in the block as one yellow line."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", category)
+        yield
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        console.print(f"[yellow]warning:[/yellow] {escape(message)}")
+
+
+def _errors_table(title: str, label: str, groups: dict[str, Any], keys: list[str]) -> Table:
+    """The metrics table of `evaluate`: one row per group in ``keys``."""
+    table = Table(title=escape(title))
+    for col in (label, "n", "MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC"):
+        table.add_column(col)
+    for key in keys:
+        g = groups[key]
+        table.add_row(
+            key, str(g.count), f"{g.mpjpe:.1f}", f"{g.pa_mpjpe:.1f}", f"{g.mrpe:.0f}", f"{g.root_x:.0f}",
+            f"{g.root_y:.0f}", f"{g.root_z:.0f}", f"{g.pck3d:.1f}", f"{g.auc:.1f}",
+        )  # fmt: skip
+    return table
+
+
 _state = {"debug": False}
 
 
@@ -112,15 +142,11 @@ def data_cameras_json(
     ] = False,
 ) -> None:
     """Convert MMPose's pickled camera file to JSON once, so that later runs read no pickle."""
-    import warnings
 
     from abspose.data import read_cameras, write_cameras_json
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _echo_warnings():
         cams = read_cameras(source, trust_pickle=trust_pickle)
-    for w in caught:
-        console.print(f"[yellow]warning:[/yellow] {escape(str(w.message))}")
     write_cameras_json(cams, out, source=source.name)
     console.print(f"wrote {out}: {len(cams)} cameras")
 
@@ -346,21 +372,8 @@ def evaluate(
     known = (", known stature" if known_stature else "") + (
         f", 2D errors: {input_errors}" if errors is not None else ""
     )
-    table = Table(
-        title=escape(
-            f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px, {root} root{known}"
-        )
-    )
-    for col in ("group", "n", "MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC"):
-        table.add_column(col)
-    keys = sorted(ev.groups) if per_clip else ["all"]
-    for key in keys:
-        g = ev.groups[key]
-        table.add_row(
-            key, str(g.count), f"{g.mpjpe:.1f}", f"{g.pa_mpjpe:.1f}", f"{g.mrpe:.0f}", f"{g.root_x:.0f}",
-            f"{g.root_y:.0f}", f"{g.root_z:.0f}", f"{g.pck3d:.1f}", f"{g.auc:.1f}",
-        )  # fmt: skip
-    console.print(table)
+    title = f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px, {root} root{known}"
+    console.print(_errors_table(title, "group", ev.groups, sorted(ev.groups) if per_clip else ["all"]))
     console.print(
         escape(
             f"errors in mm, 3DPCK/AUC in %; root depth error "
@@ -376,7 +389,6 @@ def _benchmark_frames(
     kind: str, files: list[Path], cameras: Path | None, trust_pickle: bool, protocol: str, universal: bool
 ) -> Any:
     """The test frames of a benchmark (see `evaluate --dataset`)."""
-    import warnings
 
     from abspose.data import H36M_PROTOCOLS, read_3dhp_test, read_mmpose, read_videopose3d
     from abspose.data._pickle import PickleWarning
@@ -389,8 +401,7 @@ def _benchmark_frames(
         )
     if protocol not in H36M_PROTOCOLS:
         raise AbsPoseError(f"--protocol: expected one of {sorted(H36M_PROTOCOLS)}, got {protocol!r}")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", PickleWarning)
+    with _echo_warnings(PickleWarning):
         if kind == "h36m":
             frames = read_videopose3d(
                 files[0], files[1] if len(files) > 1 else None, trust_pickle=trust_pickle
@@ -404,8 +415,6 @@ def _benchmark_frames(
                 )
             frames = read_mmpose(files[0], cameras, "h36m" if kind == "mmpose-h36m" else "3dhp",
                                  trust_pickle=trust_pickle)  # fmt: skip
-    for w in caught:
-        console.print(f"[yellow]warning:[/yellow] {escape(str(w.message))}")
     if kind in ("h36m", "mmpose-h36m"):
         frames = frames.subjects(H36M_PROTOCOLS[protocol][1])
     return frames
@@ -420,17 +429,10 @@ def _evaluate_benchmark(frames: Any, model: Path | None, by: str, plot: Path | N
     if len(frames) == 0:
         raise AbsPoseError(f"{frames.name}: no frames left to evaluate (check --protocol and --every)")
     ev = evaluate_frames(model, frames, by=by)  # type: ignore[arg-type]
-    groups = ev.groups
-    table = Table(title=escape(f"{frames.name}: {len(frames)} frames, 2D input from the files"))
-    for col in (by, "n", "MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC"):
-        table.add_column(col)
-    for key in [*sorted(k for k in groups if k != "all"), "all"]:
-        g = groups[key]
-        table.add_row(
-            key, str(g.count), f"{g.mpjpe:.1f}", f"{g.pa_mpjpe:.1f}", f"{g.mrpe:.0f}", f"{g.root_x:.0f}",
-            f"{g.root_y:.0f}", f"{g.root_z:.0f}", f"{g.pck3d:.1f}", f"{g.auc:.1f}",
-        )  # fmt: skip
-    console.print(table)
+    keys = [*sorted(k for k in ev.groups if k != "all"), "all"]
+    console.print(
+        _errors_table(f"{frames.name}: {len(frames)} frames, 2D input from the files", by, ev.groups, keys)
+    )
     console.print(
         "errors in mm (MPJPE root-aligned, PA-MPJPE after a similarity fit), 3DPCK@150 mm and AUC in %"
     )
@@ -491,15 +493,13 @@ def lift(
     chunk: Annotated[int, typer.Option(help="Poses per chunk when streaming .npy to .npy.")] = 65536,
 ) -> None:
     """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
-    import warnings
 
     from abspose.api import AbsPoseWarning
     from abspose.api import lift as lift_keypoints
     from abspose.io import lift_npy, read_keypoints, write_result
 
     if out.suffix.lower() == ".npy":
-        with warnings.catch_warnings(record=True) as caught, Progress(console=console) as progress:
-            warnings.simplefilter("always", AbsPoseWarning)
+        with _echo_warnings(AbsPoseWarning), Progress(console=console) as progress:  # once each
             task = progress.add_task("lifting", total=None)
 
             def on_chunk(done: int, total: int) -> None:
@@ -510,13 +510,10 @@ def lift(
                 focal_px=focal, principal_px=principal, image_size=image_size, layout=layout or "h36m17",
                 model=model, stature_mm=stature, min_confidence=min_confidence,
             )  # fmt: skip
-        for message in dict.fromkeys(str(w.message) for w in caught):  # once each, not per chunk
-            console.print(f"[yellow]warning:[/yellow] {escape(message)}")
         console.print(f"wrote {out}: {n} poses, (N, 17, 3) float32 joints in the camera frame [mm]")
         return
     kf = read_keypoints(input)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", AbsPoseWarning)
+    with _echo_warnings(AbsPoseWarning):
         result = lift_keypoints(
             kf.keypoints_px,
             focal_px=focal if focal is not None else kf.focal_px,
@@ -528,8 +525,6 @@ def lift(
             stature_mm=stature,
             min_confidence=min_confidence,
         )
-    for w in caught:
-        console.print(f"[yellow]warning:[/yellow] {escape(str(w.message))}")
     for i, root in enumerate(result.root_cam_mm[:10]):
         filled = [n for n, m in zip(result.joint_names, result.imputed[i], strict=True) if m]
         console.print(
@@ -683,7 +678,6 @@ def reproduce(
     ] = False,
 ) -> None:
     """Reproduce one of the paper's tables on your Human3.6M: train, test, compare (docs/reproduce.md)."""
-    import warnings
 
     from abspose.data import protocol_split, read_videopose3d
     from abspose.model import EpochStats, LifterConfig, TrainConfig
@@ -691,11 +685,8 @@ def reproduce(
 
     if table != "table1":
         raise AbsPoseError(f"reproduce: expected table1 (tables 2-5 are not implemented yet), got {table!r}")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _echo_warnings():
         frames = read_videopose3d(h36m, trust_pickle=trust_pickle)
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        console.print(f"[yellow]warning:[/yellow] {escape(message)}")
     tc = TrainConfig(epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size)
     train = protocol_split(frames, "h36m-p1")[0].every(every)
     seconds = estimate_seconds(train, LifterConfig(width=width), tc)
@@ -706,8 +697,8 @@ def reproduce(
     if estimate_only:
         return
 
-    def on_run(name: str, estimate: float) -> None:
-        console.print(f"training '{name}' (about {estimate / 3600:.1f} h)")
+    def on_run(name: str) -> None:
+        console.print(f"training '{name}' (about {seconds / 3600:.1f} h)")
 
     def on_epoch(s: object) -> None:
         if isinstance(s, EpochStats):
