@@ -85,12 +85,20 @@ def test_code_in_a_pickle_is_refused_even_when_trusted(tmp_path):
             read_cameras(tmp_path / "evil.pkl", trust_pickle=True)
 
 
+def in_3dhp_order(h36m_points):
+    """``(..., 17, D)`` H36M-17 points in MPI-INF-3DHP's joint order, written from the joint
+    names independently of the package's mapping (3DHP's neck is H36M's thorax, head its nose)."""
+    rename = {"thorax": "neck", "nose": "head"}
+    order = [
+        H36M17.index(next((h for h, d in rename.items() if d == name), name))
+        for name in MPI_INF_3DHP17.joint_names
+    ]
+    return h36m_points[..., order, :]
+
+
 def test_3dhp_joints_are_mapped_by_name(tmp_path, rng):
     truth = random_pose_cam_mm(rng, 4)  # H36M-17 order
-    names_3dhp = MPI_INF_3DHP17.joint_names
-    rename = {"thorax": "neck", "nose": "head"}
-    order = [H36M17.index(next((h for h, d in rename.items() if d == name), name)) for name in names_3dhp]
-    joints_3dhp = truth[:, order]  # the same people in 3DHP's joint order
+    joints_3dhp = in_3dhp_order(truth)  # the same people in 3DHP's joint order
     assert np.array_equal(to_h36m17(joints_3dhp), truth)
     f, c = (1497.9, 1498.1), (1024.1, 1050.8)
     part = np.concatenate([_project(joints_3dhp, f, c), np.ones((4, 17, 1))], -1)

@@ -4,23 +4,18 @@ import numpy as np
 import pytest
 import scipy.io
 
-from abspose.data import MPI_INF_3DHP17, read_3dhp_test
+from abspose.data import read_3dhp_test
 from abspose.data.mpi_inf_3dhp import fit_intrinsics
 from abspose.errors import DataError
-from abspose.skeletons import H36M17
 from tests.conftest import random_pose_cam_mm
+from tests.data.test_mmpose import in_3dhp_order
 
 F, C = (1683.98, 1671.5), (939.9, 560.1)
 
 
 def _sequence(rng, n=8):
     truth = random_pose_cam_mm(rng, n)  # H36M-17 order
-    rename = {"thorax": "neck", "nose": "head"}
-    order = [
-        H36M17.index(next((h for h, d in rename.items() if d == name), name))
-        for name in MPI_INF_3DHP17.joint_names
-    ]
-    xyz = truth[:, order]
+    xyz = in_3dhp_order(truth)
     uv = xyz[..., :2] / xyz[..., 2:] * F + C
     valid = np.ones(n)
     valid[[2, 5]] = 0
