@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from abspose._device import DEVICE_HELP
 from abspose._files import PendingFile
 from abspose.errors import AbsPoseError
 
@@ -292,7 +293,7 @@ def train_2d(
     batch_size: Annotated[int, typer.Option(min=1)] = 48,
     lr: Annotated[float, typer.Option(help="Learning rate (x0.1 from epochs/2).")] = 1e-4,
     optimizer: Annotated[str, typer.Option(help="rmsprop (the paper) or adam.")] = "rmsprop",
-    device: Annotated[str, typer.Option(help="auto (CUDA if present), cpu, cuda, cuda:1 ...")] = "auto",
+    device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
     workers: Annotated[int, typer.Option(min=0, help="Data-loading processes.")] = 0,
     seed: int = 0,
 ) -> None:

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from abspose._cli_media import image, setup_2d, train_2d, video
 from abspose._cli_noise import fit_errors, noise_app
+from abspose._device import DEVICE_HELP
 from abspose.errors import AbsPoseError
 
 if TYPE_CHECKING:
@@ -220,6 +221,7 @@ def train(
             "mediapipe-mixture, mediapipe-gaussian, or a .json."
         ),
     ] = "",
+    device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
 ) -> None:
     """Train the lifter on a dataset's train split, validating on its val split."""
     from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
@@ -263,8 +265,9 @@ def train(
                 progress.update(task, epoch=s.epoch + 1, completed=0)
 
         model, history = train_lifter(
-            train_set, config, tc, val=val_set, checkpoint=out, on_epoch=on_epoch, on_step=on_step
-        )
+            train_set, config, tc, val=val_set, checkpoint=out, on_epoch=on_epoch, on_step=on_step,
+            device=device,
+        )  # fmt: skip
     if rank != 0:
         return
     console.print(f"wrote {out} ({time.perf_counter() - start:.0f} s this run)")

@@ -77,3 +77,25 @@ def test_resume_gives_the_same_result_as_an_uninterrupted_run(tiny_dataset, tmp_
             checkpoint=tmp_path / "b.safetensors",
         )
     assert np.isfinite([h.loss for h in hist_a]).all()
+
+
+def test_device_cpu_is_the_default_path_bit_for_bit(tiny_dataset, tmp_path):
+    default, _ = _train(tiny_dataset, None, 1)
+    tc = TrainConfig(epochs=1, batch_size=16, lr_drop_epoch=1, seed=3)
+    auto, _ = train_lifter(tiny_dataset, LifterConfig(width=32), tc, device="cpu")
+    for k, v in default.state_dict().items():
+        assert torch.equal(v, auto.state_dict()[k]), k
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_train_on_gpu_resume_on_cpu(tiny_dataset, tmp_path):
+    path = tmp_path / "gpu.safetensors"
+    tc = TrainConfig(epochs=1, batch_size=16, lr_drop_epoch=1, seed=3)
+    gpu, _ = train_lifter(tiny_dataset, LifterConfig(width=32), tc, checkpoint=path, device="cuda")
+    assert next(gpu.parameters()).is_cuda
+    cpu, hist = train_lifter(
+        tiny_dataset, LifterConfig(width=32), TrainConfig(epochs=2, batch_size=16, lr_drop_epoch=1, seed=3),
+        checkpoint=path, device="cpu",
+    )  # fmt: skip
+    assert len(hist) == 2 and np.isfinite([h.loss for h in hist]).all()
+    assert not next(cpu.parameters()).is_cuda

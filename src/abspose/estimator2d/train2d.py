@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
+from abspose._device import resolve_device
 from abspose._safetensors import load_optimizer_tensors, optimizer_tensors
 from abspose.errors import AbsPoseError, DataError
 from abspose.estimator2d.crop import CropBox, crop_boxes, crop_image
@@ -188,12 +189,6 @@ class _Crops(torch.utils.data.Dataset[tuple[torch.Tensor, torch.Tensor, torch.Te
         return torch.from_numpy(pixels), torch.from_numpy(hm).float(), torch.from_numpy(visible & inside)
 
 
-def _device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
-
-
 def train_integral(
     people: PeopleSet,
     config: IntegralPoseConfig,
@@ -218,7 +213,7 @@ def train_integral(
     """
     if len(people) == 0:
         raise AbsPoseError("train_integral: no labelled people to train on")
-    device = _device(train.device)
+    device = resolve_device(train.device)
     torch.manual_seed(train.seed)
     net = IntegralPoseNet(config)
     if backbone is not None:

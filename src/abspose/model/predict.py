@@ -80,11 +80,12 @@ def predict(
     f = np.asarray(focal_px, dtype=np.float64)
     depth = np.empty(len(kp))
     rel = np.empty((len(kp), kp.shape[1], 3))
+    device = next(model.parameters()).device
     for start in range(0, len(kp), batch_size):
         sl = slice(start, start + batch_size)
-        out = model(torch.from_numpy(kp[sl]), torch.from_numpy(c[sl]))
-        depth[sl] = out.depth.double().numpy()
-        rel[sl] = out.joints_rel_mm.double().numpy()
+        out = model(torch.from_numpy(kp[sl]).to(device), torch.from_numpy(c[sl]).to(device))
+        depth[sl] = out.depth.double().cpu().numpy()
+        rel[sl] = out.joints_rel_mm.double().cpu().numpy()
     canonical = depth if model.config.depth_target == "canonical" else depth / f
     root_xy = root_xy_from_canonical(kp[:, root_index], c, canonical)  # (N, 2) Eq. 5
     root = np.concatenate([root_xy, root_depth_from_canonical(canonical, f)[:, None]], axis=1)  # Eq. 6

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import torch
 
+from abspose._device import resolve_device
 from abspose._safetensors import load_optimizer_tensors, optimizer_tensors
 from abspose.data.augment import BodyScaleConfig
 from abspose.data.cameras import VirtualCameraConfig
@@ -107,19 +108,23 @@ class EpochStats:
     seconds: float
 
 
-def _distributed() -> tuple[int, int, bool]:
-    """(rank, world size, started here): joins the process group when launched by ``torchrun``."""
+def _distributed(device: torch.device) -> tuple[int, int, bool, torch.device]:
+    """(rank, world size, started here, this process's device): joins the process group when
+    launched by ``torchrun`` (nccl for CUDA, one GPU per process by ``LOCAL_RANK``; gloo on CPU)."""
     import os
 
     import torch.distributed as dist
 
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world <= 1 or not dist.is_available():
-        return 0, 1, False
+        return 0, 1, False, device
+    if device.type == "cuda":
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        torch.cuda.set_device(device)
     started = not dist.is_initialized()
     if started:
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
-    return dist.get_rank(), dist.get_world_size(), started
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return dist.get_rank(), dist.get_world_size(), started, device
 
 
 def _seed_torch(seed: int, epoch: int) -> torch.Generator:
@@ -163,6 +168,7 @@ def train_lifter(
     resume: bool = True,
     on_epoch: Callable[[EpochStats], None] | None = None,
     on_step: Callable[[int, int, float], None] | None = None,
+    device: str | torch.device = "cpu",
 ) -> tuple[AbsPoseLifter, list[EpochStats]]:
     """Train a lifter; checkpoint after every epoch; resume from ``checkpoint`` if it exists.
 
@@ -176,9 +182,12 @@ def train_lifter(
         resume: continue from an existing ``checkpoint`` (its configs must match).
         on_epoch: called with each epoch's :class:`EpochStats`.
         on_step: called as ``on_step(step, steps_per_epoch, loss)``.
+        device: ``"cpu"``, ``"auto"`` (CUDA when available), ``"cuda"``, ``"cuda:1"``... Not part
+            of :class:`TrainConfig`: a run may resume on another device. The initial weights and
+            the sample order do not depend on it; dropout masks do.
 
     Returns:
-        The trained network (eval mode) and the history of all epochs.
+        The trained network (eval mode, on ``device``) and the history of all epochs.
     """
     if len(train) < train_config.batch_size:
         raise AbsPoseError(
@@ -186,17 +195,18 @@ def train_lifter(
         )
     if train_config.threads:
         torch.set_num_threads(train_config.threads)
-    rank, world, started = _distributed()
+    rank, world, started, dev = _distributed(resolve_device(device))
     if train_config.batch_size % world:
         raise AbsPoseError(
             f"batch_size {train_config.batch_size} is the global batch; it must divide among the "
             f"{world} processes: pick a multiple of {world}"
         )
     torch.manual_seed(train_config.seed)  # the initial weights, the same on every rank
-    model = AbsPoseLifter(config)
+    model = AbsPoseLifter(config).to(dev)
     net: torch.nn.Module = model
     if world > 1:
-        net = torch.nn.parallel.DistributedDataParallel(model)
+        ids = [dev.index] if dev.type == "cuda" else None
+        net = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
     opt: torch.optim.Optimizer
     if train_config.optimizer == "adam":
         opt = torch.optim.Adam(model.parameters(), lr=train_config.lr)
@@ -235,9 +245,11 @@ def train_lifter(
             torch.manual_seed((train_config.seed * 1_000_003 + epoch) * 64 + rank)
         for group in opt.param_groups:
             group["lr"] = train_config.lr_at(epoch)
-        kp, c = torch.from_numpy(arrays.keypoints_px), torch.from_numpy(arrays.principal_px)
-        f, cam = torch.from_numpy(arrays.focal_px), torch.from_numpy(arrays.joints_cam_mm)
-        order = torch.randperm(len(kp), generator=gen)
+        kp, c, f, cam = (
+            torch.from_numpy(a).to(dev)
+            for a in (arrays.keypoints_px, arrays.principal_px, arrays.focal_px, arrays.joints_cam_mm)
+        )
+        order = torch.randperm(len(kp), generator=gen).to(dev)
         steps = len(kp) // train_config.batch_size  # drop the last partial batch (BatchNorm)
         net.train()
         sums = np.zeros(3)
@@ -255,9 +267,9 @@ def train_lifter(
         if world > 1:
             import torch.distributed as dist
 
-            total = torch.from_numpy(sums)
+            total = torch.from_numpy(sums).to(dev)
             dist.all_reduce(total)  # the losses of all processes' shares
-            sums = total.numpy() / world
+            sums = total.cpu().numpy() / world
         val_mpjpe, val_mrpe = _validate(model, val_arrays)
         mean = sums / max(steps, 1)
         stats = EpochStats(
