@@ -38,3 +38,15 @@ def test_bad_model_name():
     K = Intrinsics(1000.0, 1000.0, 0.0, 0.0)
     with pytest.raises(AbsPoseError, match="model"):
         mehta_root(np.zeros((17, 2)), np.zeros((17, 3)), K, model="orthographic")  # type: ignore[arg-type]
+
+
+def test_a_pose_behind_the_camera_raises_or_is_marked_nan(rng):
+    K = Intrinsics(1000.0, 1000.0, 500.0, 500.0)
+    P = random_pose_cam_mm(rng, 3)
+    rel = P - P[:, :1]
+    kp = project(P, K)
+    kp[1] = 2 * K.principal_px - kp[1]  # the image turned by 180 degrees: only a depth < 0 fits
+    with pytest.raises(AbsPoseError, match="1 poses"):
+        mehta_root(kp, rel, K)
+    roots = mehta_root(kp, rel, K, invalid="nan")
+    assert np.isnan(roots[1]).all() and np.allclose(roots[[0, 2]], P[[0, 2], 0])

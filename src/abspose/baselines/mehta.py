@@ -35,6 +35,7 @@ def mehta_root(
     *,
     model: Literal["perspective", "weak"] = "perspective",
     skeleton: Skeleton = H36M17,
+    invalid: Literal["raise", "nan"] = "raise",
 ) -> NDArray[np.float64]:
     """Root position in the camera frame from 2D keypoints and a root-relative pose.
 
@@ -44,6 +45,8 @@ def mehta_root(
         intrinsics: the camera.
         model: ``"perspective"`` (linear least squares, exact on perfect data) or ``"weak"``.
         skeleton: the layout, for the root joint.
+        invalid: what a pose whose least-squares depth comes out <= 0 (2D and 3D disagree)
+            gets: an error, or a NaN root (for scoring a whole benchmark).
 
     Returns:
         ``(..., 3)`` root camera coords [mm].
@@ -61,11 +64,14 @@ def mehta_root(
         depth = _depth_weak(p, P, intrinsics)
     else:
         raise AbsPoseError(f"model: expected 'perspective' or 'weak', got {model!r}")
-    if not (depth > 0).all():
+    bad = ~(depth > 0)
+    if bad.any() and invalid != "nan":
         raise AbsPoseError(
-            "mehta_root: the least-squares root depth came out <= 0; the 2D and 3D poses disagree"
+            f"mehta_root: the least-squares root depth came out <= 0 for {int(bad.sum())} poses; the 2D "
+            "and 3D poses disagree (invalid='nan' marks them instead)"
         )
-    return backproject(p[..., r, :], depth, intrinsics)
+    root = backproject(p[..., r, :], np.where(bad, 1.0, depth), intrinsics)
+    return np.where(bad[..., None], np.nan, root)
 
 
 def _depth_perspective(p: NDArray[np.float64], P: NDArray[np.float64], K: Intrinsics) -> NDArray[np.float64]:

@@ -1,5 +1,27 @@
-"""The paper's tables, one function (and one ``abspose reproduce`` command) per table."""
+"""Reproduce the paper's tables on the user's Human3.6M and MPI-INF-3DHP (docs/reproduce.md)."""
 
-from abspose.reproduce.tables import PAPER, TableResult, estimate_seconds, table1, write_table
+from abspose.reproduce.tables import (
+    PAPER,
+    TABLES,
+    Benchmarks,
+    TablePlan,
+    TableResult,
+    Training,
+    estimate_seconds,
+    plan_table,
+    run_plan,
+    write_table,
+)
 
-__all__ = ["PAPER", "TableResult", "estimate_seconds", "table1", "write_table"]
+__all__ = [
+    "PAPER",
+    "TABLES",
+    "Benchmarks",
+    "TablePlan",
+    "TableResult",
+    "Training",
+    "estimate_seconds",
+    "plan_table",
+    "run_plan",
+    "write_table",
+]

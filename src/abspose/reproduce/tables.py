@@ -1,31 +1,53 @@
-"""Reproduce the paper's tables on the user's copy of Human3.6M (see docs/reproduce.md).
+"""Reproduce the paper's Tables 1-5 on the user's copies of Human3.6M and MPI-INF-3DHP
+(see docs/reproduce.md).
 
-Each table trains what it needs with :func:`~abspose.model.train_lifter` on the benchmark's
-own frames and cameras, scores the test frames with :func:`~abspose.model.benchmark.evaluate_frames`,
-and writes a markdown table beside the paper's numbers (METHOD.md §8) plus a JSON of every
-number. Each run checkpoints after every epoch, so an interrupted table resumes.
+A table is a :class:`TablePlan`: the trainings it needs and how it scores them.
+:func:`run_plan` trains each (or resumes its checkpoint) with
+:func:`~abspose.model.train_lifter` on the benchmark's own frames and cameras, scores the test
+frames with :func:`~abspose.model.benchmark.evaluate_frames`, and :func:`write_table` writes a
+markdown table beside the paper's numbers (METHOD.md §8) and a JSON of every number.
 
-Done so far: Table 1 (ground-truth 2D; the normalization layer's location and scale inputs).
+Trainings are shared between tables through their checkpoint names in ``out_dir``: Table 1's
+"+ location & scale", Table 2's "trained on GT 2D" and Table 5's "trained on H36M" are one
+training; Table 2's "mixture synthesis" is also Table 3's lifter and Table 4's Protocol 1.
+
+Where this differs from the paper, by necessity (each note also lands in the table):
+
+* The 2D errors of Tables 2-4 are those of the detector file the user brings (VideoPose3D's
+  ``data_2d_h36m_<detector>.npz``), measured on the training subjects; the paper measured its
+  own estimator leave-one-subject-out. Error models are fitted to them by EM (Alg. 1).
+* Table 5 feeds the annotated 2D of the MPI-INF-3DHP test set (no images here, so no detector).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from abspose._files import write_text_atomic
-from abspose.data.frames import CameraFrames, protocol_split
-from abspose.errors import AbsPoseError
+from abspose.data.frames import H36M_PROTOCOLS, CameraFrames, protocol_split
+from abspose.errors import AbsPoseError, DataError
 from abspose.model.config import LifterConfig
 from abspose.model.train import TrainConfig
 
-__all__ = ["PAPER", "TableResult", "estimate_seconds", "table1", "write_table"]
+__all__ = [
+    "PAPER",
+    "TABLES",
+    "Benchmarks",
+    "TablePlan",
+    "TableResult",
+    "Training",
+    "estimate_seconds",
+    "plan_table",
+    "run_plan",
+    "write_table",
+]
 
 #: The paper's numbers (METHOD.md §8): per table, setting -> metric -> value [mm or %].
 PAPER: dict[str, dict[str, dict[str, float]]] = {
@@ -35,16 +57,85 @@ PAPER: dict[str, dict[str, dict[str, float]]] = {
         "+ scale": {"mpjpe": 44.29, "pa_mpjpe": 28.90, "mrpe": 113.38},
         "+ location & scale": {"mpjpe": 38.38, "pa_mpjpe": 28.78, "mrpe": 98.84},
     },
+    "table2": {
+        "trained on GT 2D, no location/scale": {"mpjpe": 64.97, "pa_mpjpe": 45.47, "mrpe": 680.38},
+        "trained on GT 2D": {"mpjpe": 61.53, "pa_mpjpe": 45.45, "mrpe": 239.35},
+        "trained on the detector's 2D": {"mpjpe": 58.90, "pa_mpjpe": 43.54, "mrpe": 209.44},
+        "single-Gaussian synthesis": {"mpjpe": 56.01, "pa_mpjpe": 44.78, "mrpe": 164.51},
+        "mixture synthesis": {"mpjpe": 53.14, "pa_mpjpe": 42.63, "mrpe": 144.24},
+    },
+    "table3": {
+        "Mehta et al. root (weak perspective)": {
+            "mrpe": 163.96, "root_x": 20.42, "root_y": 20.23, "root_z": 157.53,
+        },
+        "AbsPoseLifter": {"mrpe": 144.24, "root_x": 20.35, "root_y": 20.97, "root_z": 137.03},
+    },
+    "table4": {"average over actions": {"p1_mpjpe": 52.5, "p2_pa_mpjpe": 39.1}},
+    "table5": {
+        "trained on 3DHP": {"pck3d": 83.9, "auc": 45.0, "mrpe": 217.4},
+        "trained on 3DHP, w/o canonical loss": {"mrpe": 260.8},
+        "trained on H36M": {"pck3d": 76.5, "auc": 40.2, "mrpe": 421.3},
+        "trained on H36M, w/o canonical loss": {"mrpe": 920.1},
+    },
+}  # fmt: skip
+
+#: What each table needs (the :class:`Benchmarks` fields) and shows.
+TABLES: dict[str, str] = {
+    "table1": "h36m: Protocol 1, ground-truth 2D, the normalization's location and scale inputs",
+    "table2": "h36m + h36m_detected: Protocol 1 on detected 2D, five ways to train (GT, detector, synthesis)",
+    "table3": "h36m + h36m_detected: the root from the lifter vs Mehta et al.'s closed form, X/Y/Z",
+    "table4": "h36m + h36m_detected: per action, Protocol 1 MPJPE and Protocol 2 PA-MPJPE",
+    "table5": "mpi_test + mpi_train and/or h36m: MPI-INF-3DHP per scene, with and without the canonical loss",
 }
 
-#: Table 1's settings: (name, use_location, use_scale).
-_TABLE1 = (
-    ("baseline (no location, no scale)", False, False),
-    ("+ location", True, False),
-    ("+ scale", False, True),
-    ("+ location & scale", True, True),
-)
 _METRICS = ("mpjpe", "pa_mpjpe", "mrpe", "root_x", "root_y", "root_z", "pck3d", "auc")
+#: Table 1's settings: (name, checkpoint variant, use_location, use_scale).
+_TABLE1 = (
+    ("baseline (no location, no scale)", "base", False, False),
+    ("+ location", "loc", True, False),
+    ("+ scale", "scale", False, True),
+    ("+ location & scale", "ls", True, True),
+)
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    """The user's data; each table needs some of it (:data:`TABLES`).
+
+    Attributes:
+        h36m: Human3.6M with ground-truth 2D (``read_videopose3d(data_3d_h36m.npz)``).
+        h36m_detected: the same frames with a detector's 2D
+            (``read_videopose3d(data_3d_h36m.npz, data_2d_h36m_<detector>.npz)``).
+        mpi_train: MPI-INF-3DHP training frames (``read_mmpose(..., "3dhp")``).
+        mpi_test: the MPI-INF-3DHP test set (``read_3dhp_test``).
+        detector: the detector's name, for the notes (e.g. ``"cpn_ft_h36m_dbb"``).
+    """
+
+    h36m: CameraFrames | None = None
+    h36m_detected: CameraFrames | None = None
+    mpi_train: CameraFrames | None = None
+    mpi_test: CameraFrames | None = None
+    detector: str = ""
+
+
+@dataclass(frozen=True)
+class Training:
+    """One lifter training a table needs.
+
+    Attributes:
+        setting: its row in the table.
+        slug: the checkpoint's file name in ``out_dir`` (without ``.safetensors``); equal slugs
+            are one training, shared between tables.
+        train: the training frames.
+        config: the network.
+        noise: the 2D error model synthesized onto the inputs (``""``: none), a ``.json`` path.
+    """
+
+    setting: str
+    slug: str
+    train: CameraFrames
+    config: LifterConfig
+    noise: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,17 +144,42 @@ class TableResult:
 
     Attributes:
         name: ``"table1"`` ...
-        rows: setting -> our metrics (``mpjpe``, ``pa_mpjpe``, ``mrpe``, ``root_x/y/z``,
-            ``pck3d``, ``auc``) on the test frames.
+        rows: setting -> our metrics [mm, %] on the test frames.
         notes: how the run differed from the paper (data, width, epochs, subsampling).
+        columns: the metrics the markdown shows (default: those the paper reports).
+        figures: PNGs written beside the table.
     """
 
     name: str
     rows: dict[str, dict[str, float]]
     notes: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
 
 
-def estimate_seconds(train: CameraFrames, config: LifterConfig, tc: TrainConfig, steps: int = 12) -> float:
+Scorer = Callable[[Mapping[str, Any], Path, TrainConfig], TableResult]
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """A table's trainings, and how its trained models (by slug) become a :class:`TableResult`."""
+
+    name: str
+    trainings: tuple[Training, ...]
+    score: Scorer = field(repr=False)
+
+    @property
+    def unique(self) -> tuple[Training, ...]:
+        """The trainings, each shared checkpoint once."""
+        seen: dict[str, Training] = {}
+        for t in self.trainings:
+            seen.setdefault(t.slug, t)
+        return tuple(seen.values())
+
+
+def estimate_seconds(
+    train: CameraFrames, config: LifterConfig, tc: TrainConfig, steps: int = 12, device: str = "cpu"
+) -> float:
     """Seconds one run of ``tc.epochs`` over ``train`` takes on this machine, from the steps
     of a short training after its first two (start-up and warm-up excluded)."""
     from abspose.model.train import train_lifter
@@ -74,83 +190,425 @@ def estimate_seconds(train: CameraFrames, config: LifterConfig, tc: TrainConfig,
         stamps[step] = time.perf_counter()
 
     probe = train.select(np.arange(steps * tc.batch_size) % len(train))
-    train_lifter(probe, config, replace(tc, epochs=1), on_step=on_step)
+    train_lifter(probe, config, replace(tc, epochs=1, noise=""), on_step=on_step, device=device)
     per_sample = (stamps[steps] - stamps[2]) / ((steps - 2) * tc.batch_size)
     return per_sample * len(train) * tc.epochs
 
 
-def table1(
-    frames: CameraFrames,
+def run_plan(
+    plan: TablePlan,
     train_config: TrainConfig,
+    *,
+    out_dir: str | Path,
+    device: str = "cpu",
+    on_run: Callable[[Training], None] | None = None,
+    on_epoch: Callable[[Any], None] | None = None,
+) -> TableResult:
+    """Train (or resume) each of the plan's trainings in ``out_dir``, then score the table.
+
+    Args:
+        plan: from :func:`plan_table`.
+        train_config: optimization (the paper: 300 epochs, batch 64, lr 1e-3 then 1e-4 after
+            200); each training's error model replaces its ``noise``.
+        out_dir: checkpoints (one per training; an existing one is resumed).
+        device: where to train (``"auto"``: CUDA when present).
+        on_run: called with each training before it starts.
+        on_epoch: passed to the training (progress).
+    """
+    from abspose.model.train import train_lifter
+
+    out = Path(out_dir)
+    models = {}
+    for t in plan.unique:
+        if on_run is not None:
+            on_run(t)
+        models[t.slug], _ = train_lifter(
+            t.train, t.config, replace(train_config, noise=t.noise),
+            checkpoint=out / f"{t.slug}.safetensors", on_epoch=on_epoch, device=device,
+        )  # fmt: skip
+    return plan.score(models, out, train_config)
+
+
+def plan_table(
+    name: str,
+    data: Benchmarks,
     *,
     width: int = 4096,
     every: int = 1,
+    every_3dhp: int = 1,
     out_dir: str | Path,
-    on_run: Callable[[str], None] | None = None,
-    on_epoch: Callable[[Any], None] | None = None,
-) -> TableResult:
-    """Table 1: Protocol 1 with ground-truth 2D, the four location/scale settings.
+) -> TablePlan:
+    """The trainings and scoring of one table (``"table1"`` ... ``"table5"``, :data:`TABLES`).
 
     Args:
-        frames: Human3.6M frames whose 2D input is the ground truth (``read_videopose3d``
-            without a detector file, or MMPose's ``part``).
-        train_config: optimization (the paper: 300 epochs, batch 64, lr 1e-3 then 1e-4 after 200).
+        name: the table.
+        data: the user's benchmarks; the table's needs are checked here.
         width: hidden width (the paper: 4096).
-        every: train on every n-th frame of each sequence (1: all).
-        out_dir: checkpoints (one per setting; an existing one is resumed).
-        on_run: called with the setting's name before each training (the settings differ only
-            in 2-3 input features, so one :func:`estimate_seconds` covers each of them).
-        on_epoch: passed to the training (progress).
+        every: train on every n-th Human3.6M frame (1: all).
+        every_3dhp: train on every n-th MPI-INF-3DHP frame (the paper: 5, of the raw videos).
+        out_dir: where error models fitted for the table are written (and the checkpoints go).
     """
-    from abspose.model.benchmark import evaluate_frames
-    from abspose.model.train import train_lifter
-
-    train, test = protocol_split(frames, "h36m-p1")
-    train = train.every(every)
-    if len(train) < train_config.batch_size or len(test) == 0:
-        raise AbsPoseError(
-            f"table1: expected Protocol 1 training (S1, S5-S8) and test (S9, S11) frames, got {len(train)} "
-            f"and {len(test)}"
-        )
     out = Path(out_dir)
-    rows = {}
-    for name, location, scale in _TABLE1:
-        config = LifterConfig(width=width, use_location=location, use_scale=scale)
-        if on_run is not None:
-            on_run(name)
-        slug = "table1_" + "".join(ch if ch.isalnum() else "_" for ch in name).strip("_")
-        model, _ = train_lifter(
-            train, config, train_config, checkpoint=out / f"{slug}.safetensors", on_epoch=on_epoch
-        )
-        all_ = evaluate_frames(model, test).groups["all"]
-        rows[name] = {m: float(getattr(all_, m)) for m in _METRICS}
-    notes = (
-        f"{len(train)} training frames (every {every}), {len(test)} test frames (S9, S11, 4 cameras)",
-        f"width {width}, {train_config.epochs} epochs, batch {train_config.batch_size}, "
-        f"{train_config.optimizer} lr {train_config.lr:g} "
-        f"(x{train_config.lr_drop_factor:g} from epoch {train_config.lr_drop_epoch})",
+    if name == "table1":
+        return _plan_table1(_need(data, name, "h36m"), width, every)
+    if name in ("table2", "table3", "table4"):
+        gt, det = _need(data, name, "h36m"), _need(data, name, "h36m_detected")
+        return _PLANS[name](gt, det, data.detector, width, every, out)
+    if name == "table5":
+        return _plan_table5(data, width, every, every_3dhp)
+    raise AbsPoseError(f"reproduce: expected one of {sorted(TABLES)}, got {name!r}")
+
+
+def _need(data: Benchmarks, table: str, what: str) -> CameraFrames:
+    frames = getattr(data, what)
+    if frames is None or not len(frames):
+        raise AbsPoseError(f"{table} needs {what} ({TABLES[table]}); see docs/reproduce.md for the files")
+    return frames
+
+
+def _slug(dataset: str, every: int, source: str, variant: str, width: int) -> str:
+    return f"{dataset}-every{every}-{source}-{variant}-w{width}"
+
+
+def _config(width: int, variant: str) -> LifterConfig:
+    location, scale = {"base": (False, False), "loc": (True, False), "scale": (False, True)}.get(
+        variant.removesuffix("-direct"), (True, True)
     )
-    return TableResult("table1", rows, notes)
+    direct = variant.endswith("-direct")
+    return LifterConfig(
+        width=width, use_location=location, use_scale=scale, depth_target="direct" if direct else "canonical"
+    )
+
+
+def _split(frames: CameraFrames, protocol: str, every: int, table: str) -> tuple[CameraFrames, CameraFrames]:
+    train, test = protocol_split(frames, protocol)
+    train = train.every(every)
+    if len(train) < 2 or len(test) == 0:
+        subjects = H36M_PROTOCOLS[protocol]
+        raise AbsPoseError(
+            f"{table}: expected training ({', '.join(subjects[0])}) and test ({', '.join(subjects[1])}) "
+            f"frames for {protocol}, got {len(train)} and {len(test)}"
+        )
+    return train, test
+
+
+def _optimization(tc: TrainConfig, width: int) -> str:
+    return (
+        f"width {width}, {tc.epochs} epochs, batch {tc.batch_size}, {tc.optimizer} lr {tc.lr:g} "
+        f"(x{tc.lr_drop_factor:g} from epoch {tc.lr_drop_epoch})"
+    )
+
+
+def _fig5(ev: Any, out: Path, table: str, setting: str) -> str:
+    """The paper's Fig. 5 for one setting: errors vs distance, focal length, stature; per axis."""
+    from abspose.model.evaluate import plot_evaluation
+
+    return plot_evaluation(ev, out / f"fig5_{table}.png", f"{table}, {setting}").name
+
+
+def _all_metrics(groups: Mapping[str, Any], group: str = "all") -> dict[str, float]:
+    return {m: float(getattr(groups[group], m)) for m in _METRICS}
+
+
+# --------------------------------------------------------------------------- Table 1
+def _plan_table1(frames: CameraFrames, width: int, every: int) -> TablePlan:
+    train, test = _split(frames, "h36m-p1", every, "table1")
+    trainings = tuple(
+        Training(setting, _slug("h36m-p1", every, "gt", variant, width), train, _config(width, variant))
+        for setting, variant, _, _ in _TABLE1
+    )
+
+    def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
+        from abspose.model.benchmark import evaluate_frames
+
+        rows, figures = {}, []
+        for t in trainings:
+            ev = evaluate_frames(models[t.slug], test)
+            rows[t.setting] = _all_metrics(ev.groups)
+            if t.setting == "+ location & scale":
+                figures.append(_fig5(ev, out, "table1", "+ location & scale"))
+        notes = (
+            f"{len(train)} training frames (every {every}), {len(test)} test frames (S9, S11, 4 cameras), "
+            "ground-truth 2D",
+            _optimization(tc, width),
+        )
+        return TableResult("table1", rows, notes, figures=tuple(figures))
+
+    return TablePlan("table1", trainings, score)
+
+
+# --------------------------------------------------------------------------- Tables 2-4
+def _detector_errors(gt: CameraFrames, det: CameraFrames) -> Any:
+    """``(N, 17, 2)`` detector errors [σ_pose] of matching frames (same order)."""
+    from abspose.noise import pose_errors
+
+    same = len(gt) == len(det) and all(
+        np.array_equal(getattr(gt, k), getattr(det, k)) for k in ("subject", "action", "camera", "frame")
+    )
+    if not same:
+        raise DataError(
+            "h36m and h36m_detected: expected the same frames in the same order (read both from the "
+            "same data_3d_h36m.npz, one with the 2D file)"
+        )
+    return pose_errors(det.keypoints_px, gt.keypoints_px, "h36m17")
+
+
+def _fit_error_models(
+    gt: CameraFrames, det: CameraFrames, detector: str, tag: str, out: Path
+) -> tuple[str, str]:
+    """Fit a single Gaussian and the mixture to the detector's errors on the training frames;
+    write both (JSON) and a plot of the errors; return the two paths."""
+    from abspose.noise import fit_gaussian, fit_mixture
+    from abspose.skeletons import H36M17
+    from abspose.viz import plot_error_model
+
+    errors = _detector_errors(gt, det)
+    subjects = sorted(set(gt.subject.tolist()))
+    provenance = {
+        "detector": detector or "unnamed", "frames": len(gt), "subjects": subjects,
+        "split": "the training subjects' own detections (not leave-one-subject-out)",
+    }  # fmt: skip
+    gauss = fit_gaussian(errors, H36M17.joint_names, provenance)
+    mixture = fit_mixture(errors, H36M17.joint_names, provenance=provenance).model
+    paths = (out / f"errors-{tag}-gaussian.json", out / f"errors-{tag}-mixture.json")
+    gauss.save(paths[0])
+    mixture.save(paths[1])
+    shown = errors[np.random.default_rng(0).permutation(len(errors))[:20_000]]
+    plot_error_model(shown, mixture, out / f"errors-{tag}.png", f"{detector or 'detector'} errors, {tag}")
+    return str(paths[0]), str(paths[1])
+
+
+def _detector_trainings(
+    gt: CameraFrames, det: CameraFrames, detector: str, protocol: str, width: int, every: int, out: Path
+) -> tuple[tuple[Training, ...], CameraFrames]:
+    """Table 2's five trainings on a protocol's training subjects, and the detected test frames."""
+    train_gt, _ = _split(gt, protocol, every, protocol)
+    train_det, test_det = _split(det, protocol, every, protocol)
+    gauss, mixture = _fit_error_models(train_gt, train_det, detector, f"{protocol}-every{every}", out)
+
+    def make(setting: str, source: str, variant: str, noise: str = "") -> Training:
+        frames = train_det if source == "det" else train_gt
+        return Training(setting, _slug(protocol, every, source, variant, width), frames,
+                        _config(width, variant), noise)  # fmt: skip
+
+    trainings = (
+        make("trained on GT 2D, no location/scale", "gt", "base"),
+        make("trained on GT 2D", "gt", "ls"),
+        make("trained on the detector's 2D", "det", "ls"),
+        make("single-Gaussian synthesis", "gauss", "ls", gauss),
+        make("mixture synthesis", "mix", "ls", mixture),
+    )
+    return trainings, test_det
+
+
+def _detector_notes(train: CameraFrames, test: CameraFrames, detector: str, every: int) -> str:
+    return (
+        f"{len(train)} training frames (every {every}), {len(test)} test frames with {detector or 'the'} "
+        "detector's 2D; error models fitted to its errors on the training subjects"
+    )
+
+
+def _plan_table2(
+    gt: CameraFrames, det: CameraFrames, detector: str, width: int, every: int, out: Path
+) -> TablePlan:
+    trainings, test = _detector_trainings(gt, det, detector, "h36m-p1", width, every, out)
+
+    def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
+        from abspose.model.benchmark import evaluate_frames
+
+        rows, figures = {}, []
+        for t in trainings:
+            ev = evaluate_frames(models[t.slug], test)
+            rows[t.setting] = _all_metrics(ev.groups)
+            if t.setting == "mixture synthesis":
+                figures.append(_fig5(ev, out, "table2", "mixture synthesis"))
+        notes = (_detector_notes(trainings[0].train, test, detector, every), _optimization(tc, width))
+        return TableResult("table2", rows, notes, figures=tuple(figures))
+
+    return TablePlan("table2", trainings, score)
+
+
+def _mehta_roots(frames: CameraFrames, joints_rel_mm: Any, model: str) -> Any:
+    """``(N, 3)`` roots by Mehta et al.'s closed form from the frames' 2D and a root-relative
+    pose, one camera at a time; NaN where the least squares put the root behind the camera."""
+    from abspose.baselines import mehta_root
+    from abspose.geometry import Intrinsics
+
+    roots = np.empty((len(frames), 3))
+    cams = np.column_stack([frames.focal_px, frames.principal_px])
+    unique, inverse = np.unique(cams, axis=0, return_inverse=True)
+    for k, (f, cx, cy) in enumerate(unique):
+        idx = np.flatnonzero(inverse.reshape(-1) == k)
+        K = Intrinsics(float(f), float(f), float(cx), float(cy))
+        roots[idx] = mehta_root(frames.keypoints_px[idx], joints_rel_mm[idx], K, model=model,  # type: ignore[arg-type]
+                                invalid="nan")  # fmt: skip
+    return roots
+
+
+def _plan_table3(
+    gt: CameraFrames, det: CameraFrames, detector: str, width: int, every: int, out: Path
+) -> TablePlan:
+    trainings, test = _detector_trainings(gt, det, detector, "h36m-p1", width, every, out)
+    lifter = trainings[-1]  # mixture synthesis, as in Table 2's last row
+
+    def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
+        from abspose.metrics import mrpe
+        from abspose.model.benchmark import predict_frames
+        from abspose.skeletons import H36M17
+
+        pred = predict_frames(models[lifter.slug], test)
+        truth = test.joints_cam_mm[:, H36M17.root_index]
+        rel = pred.joints_cam_mm - pred.root_cam_mm[:, None]
+        rows, dropped = {}, []
+        for label, roots in (
+            ("Mehta et al. root (weak perspective)", _mehta_roots(test, rel, "weak")),
+            ("Mehta et al. root (perspective)", _mehta_roots(test, rel, "perspective")),
+            ("AbsPoseLifter", pred.root_cam_mm),
+        ):
+            ok = np.isfinite(roots).all(-1)
+            err = mrpe(roots[ok], truth[ok])
+            rows[label] = {"mrpe": err.mrpe, "root_x": err.x, "root_y": err.y, "root_z": err.z}
+            if not ok.all():
+                dropped.append(f"{label}: {int((~ok).sum())} frames with the root behind the camera left out")
+        notes = (
+            _detector_notes(lifter.train, test, detector, every),
+            "Mehta et al.'s roots from the same detected 2D and the lifter's root-relative pose",
+            _optimization(tc, width),
+            *dropped,
+        )
+        return TableResult("table3", rows, notes, columns=("mrpe", "root_x", "root_y", "root_z"))
+
+    return TablePlan("table3", (lifter,), score)
+
+
+def _plan_table4(
+    gt: CameraFrames, det: CameraFrames, detector: str, width: int, every: int, out: Path
+) -> TablePlan:
+    p1, test1 = _detector_trainings(gt, det, detector, "h36m-p1", width, every, out)
+    p2, test2 = _detector_trainings(gt, det, detector, "h36m-p2", width, every, out)
+
+    def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
+        from abspose.model.benchmark import evaluate_frames
+
+        by1 = evaluate_frames(models[p1[-1].slug], test1, by="group").groups
+        by2 = evaluate_frames(models[p2[-1].slug], test2, by="group").groups
+        actions = sorted(a for a in set(by1) | set(by2) if a != "all")
+        nan = float("nan")
+        rows = {
+            a: {
+                "p1_mpjpe": by1[a].mpjpe if a in by1 else nan,
+                "p2_pa_mpjpe": by2[a].pa_mpjpe if a in by2 else nan,
+            }
+            for a in actions
+        }
+        rows["average over actions"] = {
+            m: float(np.nanmean([rows[a][m] for a in actions])) for m in ("p1_mpjpe", "p2_pa_mpjpe")
+        }
+        rows["all frames"] = {"p1_mpjpe": by1["all"].mpjpe, "p2_pa_mpjpe": by2["all"].pa_mpjpe}
+        notes = (
+            "p1_mpjpe: Protocol 1 (train S1, S5-S8; test S9, S11); p2_pa_mpjpe: Protocol 2 "
+            "(train S1, S5-S9; test S11); both trained with mixture synthesis",
+            _detector_notes(p1[-1].train, test1, detector, every),
+            _optimization(tc, width),
+        )
+        return TableResult("table4", rows, notes, columns=("p1_mpjpe", "p2_pa_mpjpe"))
+
+    return TablePlan("table4", (p1[-1], p2[-1]), score)
+
+
+# --------------------------------------------------------------------------- Table 5
+_TABLE5_COLUMNS = ("pck3d", "auc", "mrpe", "mpjpe", "pck3d_GS", "pck3d_noGS", "pck3d_outdoor")
+
+
+def _plan_table5(data: Benchmarks, width: int, every: int, every_3dhp: int) -> TablePlan:
+    test = _need(data, "table5", "mpi_test")
+    trainings: list[Training] = []
+    if data.mpi_train is not None and len(data.mpi_train):
+        train = data.mpi_train.every(every_3dhp)
+        for variant, suffix in (("ls", ""), ("ls-direct", ", w/o canonical loss")):
+            slug = _slug("3dhp", every_3dhp, "gt", variant, width)
+            trainings.append(Training("trained on 3DHP" + suffix, slug, train, _config(width, variant)))
+    if data.h36m is not None and len(data.h36m):
+        train, _ = _split(data.h36m, "h36m-p1", every, "table5")
+        for variant, suffix in (("ls", ""), ("ls-direct", ", w/o canonical loss")):
+            slug = _slug("h36m-p1", every, "gt", variant, width)
+            trainings.append(Training("trained on H36M" + suffix, slug, train, _config(width, variant)))
+    if not trainings:
+        raise AbsPoseError("table5 needs training data: mpi_train (MPI-INF-3DHP) and/or h36m (Human3.6M)")
+
+    def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
+        from abspose.model.benchmark import evaluate_frames
+
+        rows, figures = {}, []
+        for t in trainings:
+            ev = evaluate_frames(models[t.slug], test)
+            rows[t.setting] = _all_metrics(ev.groups)
+            for group in ("GS", "noGS", "outdoor"):
+                for m in ("pck3d", "auc", "mrpe"):
+                    rows[t.setting][f"{m}_{group}"] = (
+                        float(getattr(ev.groups[group], m)) if group in ev.groups else float("nan")
+                    )
+            if t is trainings[0]:
+                figures.append(_fig5(ev, out, "table5", f"MPI-INF-3DHP, {t.setting}"))
+                figures.append(_figure6(models[t.slug], test, out / "fig6_3dhp.png", t.setting))
+        sizes = "; ".join(f"{t.setting}: {len(t.train)} frames" for t in trainings[::2])
+        notes = (
+            f"{len(test)} MPI-INF-3DHP test frames with their annotated 2D (annot2) and real 3D (annot3)",
+            f"training: {sizes} (3DHP every {every_3dhp}, H36M Protocol 1 subjects every {every})",
+            _optimization(tc, width),
+        )
+        return TableResult("table5", rows, notes, columns=_TABLE5_COLUMNS, figures=tuple(figures))
+
+    return TablePlan("table5", tuple(trainings), score)
+
+
+def _figure6(model: Any, test: CameraFrames, path: Path, setting: str) -> str:
+    """The paper's Fig. 6: one test frame per sequence, its 2D input and the absolute 3D pose
+    (estimate solid, truth dashed) in the camera frame."""
+    from abspose.model.benchmark import predict_frames
+    from abspose.viz import save_camera_scenes
+
+    picks = []
+    for seq in sorted(set(test.subject.tolist())):
+        idx = np.flatnonzero(test.subject == seq)
+        picks.append(int(idx[len(idx) // 2]))
+    shown = test.select(np.asarray(picks))
+    pred = predict_frames(model, shown)
+    titles = [f"{s} ({g}) frame {f}" for s, g, f in zip(shown.subject, shown.group, shown.frame, strict=True)]
+    save_camera_scenes(
+        pred.joints_cam_mm, shown.joints_cam_mm, shown.keypoints_px, shown.image_size_px.tolist(), path,
+        titles, f"MPI-INF-3DHP test, {setting}",
+    )  # fmt: skip
+    return path.name
+
+
+_PLANS: dict[str, Callable[..., TablePlan]] = {
+    "table2": _plan_table2,
+    "table3": _plan_table3,
+    "table4": _plan_table4,
+}
 
 
 def write_table(result: TableResult, out_dir: str | Path) -> tuple[Path, Path]:
     """``<name>.md`` (ours beside the paper's) and ``<name>.json`` in ``out_dir``."""
     out = Path(out_dir)
     paper = PAPER.get(result.name, {})
-    metrics = [m for m in ("mpjpe", "pa_mpjpe", "mrpe") if any(m in p for p in paper.values())] or list(
-        _METRICS
-    )
-    head = " | ".join(f"{m} ours | paper" for m in metrics)
-    lines = [f"# {result.name}", "", f"| setting | {head} |", "|---" * (1 + 2 * len(metrics)) + "|"]
+    columns = list(result.columns) or [m for m in _METRICS if any(m in p for p in paper.values())]
+    head = " | ".join(f"{m} ours | paper" for m in columns)
+    lines = [f"# {result.name}", "", f"| setting | {head} |", "|---" * (1 + 2 * len(columns)) + "|"]
     for name, ours in result.rows.items():
         cells = []
-        for m in metrics:
+        for m in columns:
             ref = paper.get(name, {}).get(m)
-            cells += [f"{ours[m]:.2f}", f"{ref:.2f}" if ref is not None else "-"]
+            value = ours.get(m, float("nan"))
+            cells += [f"{value:.2f}" if np.isfinite(value) else "-", f"{ref:.2f}" if ref is not None else "-"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", "Errors in mm. Ours: " + "; ".join(result.notes) + "."]
+    lines += ["", "Errors in mm, 3DPCK and AUC in %. Ours: " + "; ".join(result.notes) + "."]
+    lines += [f"![{fig}]({fig})" for fig in result.figures]
     md = write_text_atomic(out / f"{result.name}.md", "\n".join(lines) + "\n")
-    js = write_text_atomic(
-        out / f"{result.name}.json", json.dumps({**asdict(result), "paper": paper}, indent=1)
-    )
+    doc = {**asdict(result), "paper": paper}
+    doc["rows"] = {
+        k: {m: v if np.isfinite(v) else None for m, v in r.items()} for k, r in result.rows.items()
+    }
+    js = write_text_atomic(out / f"{result.name}.json", json.dumps(doc, indent=1))  # NaN: null
     return md, js

@@ -2,7 +2,14 @@
 
 from abspose.viz.noise import plot_error_model
 from abspose.viz.people import draw_overlay, draw_top_down, person_color, save_people_figure
-from abspose.viz.skeleton import draw_pose_2d, draw_pose_3d, save_camera_scene, save_figure, save_pose_grid
+from abspose.viz.skeleton import (
+    draw_pose_2d,
+    draw_pose_3d,
+    save_camera_scene,
+    save_camera_scenes,
+    save_figure,
+    save_pose_grid,
+)
 
 __all__ = [
     "draw_overlay",
@@ -12,6 +19,7 @@ __all__ = [
     "person_color",
     "plot_error_model",
     "save_camera_scene",
+    "save_camera_scenes",
     "save_figure",
     "save_people_figure",
     "save_pose_grid",

@@ -16,7 +16,14 @@ from numpy.typing import NDArray
 from abspose._checks import check_points
 from abspose.skeletons import H36M17, Skeleton
 
-__all__ = ["draw_pose_2d", "draw_pose_3d", "save_camera_scene", "save_figure", "save_pose_grid"]
+__all__ = [
+    "draw_pose_2d",
+    "draw_pose_3d",
+    "save_camera_scene",
+    "save_camera_scenes",
+    "save_figure",
+    "save_pose_grid",
+]
 
 
 def save_figure(fig: Any, path: str | Path, dpi: int = 80) -> Path:
@@ -118,21 +125,48 @@ def save_camera_scene(
 ) -> Path:
     """PNG: the 2D pose in its image, and the 3D pose in the camera frame with the camera at
     the origin (prediction solid, ground truth dashed when given)."""
+    gt = None if gt_cam_mm is None else [gt_cam_mm]
+    return save_camera_scenes([pred_cam_mm], gt, [keypoints_px], [image_size], path, [""], title)
+
+
+def save_camera_scenes(
+    pred_cam_mm: Any,
+    gt_cam_mm: Any | None,
+    keypoints_px: Any,
+    image_sizes: Sequence[Sequence[int]],
+    path: str | Path,
+    titles: Sequence[str],
+    title: str = "",
+) -> Path:
+    """PNG with one row per pose (K rows): its ``(J, 2)`` 2D input in the image, and the ``(J, 3)``
+    3D pose in the camera frame with the camera at the origin (estimate solid, truth dashed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    pred = check_points(pred_cam_mm, "pred_cam_mm", dim=3, joints=H36M17.num_joints)
-    fig = plt.figure(figsize=(10, 4.5))
-    ax = fig.add_subplot(1, 2, 1)
-    draw_pose_2d(ax, np.asarray(keypoints_px, dtype=np.float64), image_size=image_size)
-    ax.set_title("2D input [px]")
-    ax3 = fig.add_subplot(1, 2, 2, projection="3d")
+    pred = check_points(pred_cam_mm, "pred_cam_mm", dim=3, joints=H36M17.num_joints, min_ndim=3)
+    kp = check_points(keypoints_px, "keypoints_px", dim=2, joints=H36M17.num_joints, min_ndim=3)
+    gt = None
+    if gt_cam_mm is not None:
+        gt = check_points(gt_cam_mm, "gt_cam_mm", dim=3, joints=H36M17.num_joints, min_ndim=3)
+    k = len(pred)
+    fig = plt.figure(figsize=(10, 4.5 * k))
+    for i in range(k):
+        ax = fig.add_subplot(k, 2, 2 * i + 1)
+        draw_pose_2d(ax, kp[i], image_size=image_sizes[i])
+        ax.set_title(f"{titles[i]}: 2D input [px]" if i < len(titles) and titles[i] else "2D input [px]")
+        ax3 = fig.add_subplot(k, 2, 2 * i + 2, projection="3d")
+        _draw_camera_frame(ax3, pred[i], None if gt is None else gt[i])
+    fig.suptitle(title, fontsize=10)
+    return save_figure(fig, path)
+
+
+def _draw_camera_frame(ax3: Any, pred: NDArray[np.float64], gt: NDArray[np.float64] | None) -> None:
+    """One pose in the camera frame, the camera at the origin, seen from above and behind."""
     draw_pose_3d(ax3, pred, y_up=False, limits=False)
     points = [pred, np.zeros((1, 3))]
-    if gt_cam_mm is not None:
-        gt = check_points(gt_cam_mm, "gt_cam_mm", dim=3, joints=H36M17.num_joints)
+    if gt is not None:
         draw_pose_3d(ax3, gt, y_up=False, linestyle="--", limits=False)
         points.append(gt)
     ax3.scatter([0], [0], [0], marker="^", s=60, color="k")
@@ -145,6 +179,4 @@ def save_camera_scene(
     ax3.set_ylabel("z (depth) [mm]")
     ax3.set_zlabel("-y [mm]")
     ax3.view_init(elev=20, azim=-120)
-    ax3.set_title("camera frame: estimate solid" + (", truth dashed" if gt_cam_mm is not None else ""))
-    fig.suptitle(title, fontsize=10)
-    return save_figure(fig, path)
+    ax3.set_title("camera frame: estimate solid" + (", truth dashed" if gt is not None else ""))
