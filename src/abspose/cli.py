@@ -660,6 +660,13 @@ def main() -> None:
 _FILE = {"exists": True, "dir_okay": False}
 
 
+def _duration(seconds: float) -> str:
+    """``"12 min"`` below two hours, else ``"3.4 h"`` or ``"5.0 days"``."""
+    if seconds < 7200:
+        return f"{max(seconds / 60, 1):.0f} min"
+    return f"{seconds / 3600:.1f} h" if seconds < 3 * 86400 else f"{seconds / 86400:.1f} days"
+
+
 @app.command()
 def reproduce(
     table: Annotated[
@@ -719,6 +726,8 @@ def reproduce(
 
     if table != "all" and table not in TABLES:
         raise AbsPoseError(f"reproduce: expected one of {', '.join(TABLES)} or all, got {table!r}")
+    if h36m_2d is not None and h36m is None:
+        raise AbsPoseError("--h36m-2d needs --h36m (the 3D ground truth of the same frames)")
     if mpi_train is not None and mpi_cameras is None:
         raise AbsPoseError("--mpi-train needs --mpi-cameras (MMPose's cameras_train.pkl or its .json)")
     with _echo_warnings():
@@ -731,8 +740,6 @@ def reproduce(
             mpi_test=read_3dhp_test(mpi_test) if mpi_test else None,
             detector=h36m_2d.stem.removeprefix("data_2d_h36m_") if h36m_2d else "",
         )  # fmt: skip
-    if h36m_2d is not None and h36m is None:
-        raise AbsPoseError("--h36m-2d needs --h36m (the 3D ground truth of the same frames)")
     out_dir.mkdir(parents=True, exist_ok=True)
     plans = []
     for name in TABLES if table == "all" else (table,):
@@ -749,6 +756,11 @@ def reproduce(
     tc = TrainConfig(epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size)
     dev = resolve_device(device)
     trainings = {t.slug: t for plan in plans for t in plan.unique}
+    names: dict[str, list[str]] = {}
+    for plan in plans:  # the settings sharing each checkpoint
+        for t in plan.trainings:
+            if t.setting not in names.setdefault(t.slug, []):
+                names[t.slug].append(t.setting)
     first = next(iter(trainings.values()))
     per_sample = estimate_seconds(first.train, first.config, replace(tc, epochs=1), device=str(dev)) / len(
         first.train
@@ -759,16 +771,22 @@ def reproduce(
         f"on {dev}:"
     )
     for slug, t in trainings.items():
-        resumes = " (resumes its checkpoint)" if (out_dir / f"{slug}.safetensors").is_file() else ""
+        resumes = ", resumes its checkpoint" if (out_dir / f"{slug}.safetensors").is_file() else ""
         console.print(
-            f"  {t.setting} [{slug}]: {len(t.train)} frames, about {seconds[slug] / 3600:.1f} h{resumes}"
+            f"  {escape(' = '.join(names[slug]))} ({slug}.safetensors): {len(t.train)} frames, about "
+            f"{_duration(seconds[slug])}{resumes}"
         )
-    console.print(f"about {sum(seconds.values()) / 3600:.1f} h in all on {dev}")
+    console.print(f"about {_duration(sum(seconds.values()))} in all on {dev}")
     if estimate_only:
         return
 
     def on_run(t: Training) -> None:
-        console.print(f"training '{t.setting}' [{t.slug}] (about {seconds[t.slug] / 3600:.1f} h)")
+        if (out_dir / f"{t.slug}.safetensors").is_file():
+            console.print(f"resuming {escape(' = '.join(names[t.slug]))} from {t.slug}.safetensors")
+        else:
+            console.print(
+                f"training {escape(' = '.join(names[t.slug]))} (about {_duration(seconds[t.slug])})"
+            )
 
     def on_epoch(s: object) -> None:
         if isinstance(s, EpochStats):
@@ -777,8 +795,10 @@ def reproduce(
     for plan in plans:
         result = run_plan(plan, tc, out_dir=out_dir, device=str(dev), on_run=on_run, on_epoch=on_epoch)
         md, js = write_table(result, out_dir)
-        console.print(md.read_text())
-        console.print(f"wrote {md} and {js}" + "".join(f", {out_dir / f}" for f in result.figures))
+        console.print(md.read_text(), markup=False)
+        console.print(
+            f"wrote {md} and {js}" + "".join(f", {out_dir / f}" for f in result.figures), markup=False
+        )
 
 
 @app.command("export-onnx")
