@@ -1,5 +1,6 @@
 """MMPose's preprocessed npz and camera files, written here in exactly that format."""
 
+import json
 import pickle
 import warnings
 
@@ -70,6 +71,14 @@ def test_pickled_cameras_need_trust_or_a_json_conversion(tmp_path, rng):
     a = read_mmpose(tmp_path / "h36m_test.npz", json_path, "h36m")  # no pickle, no trust needed
     b = _read(tmp_path / "h36m_test.npz", pkl, "h36m", trust_pickle=True)
     assert np.array_equal(a.focal_px, b.focal_px) and np.array_equal(a.joints_cam_mm, b.joints_cam_mm)
+    assert np.array_equal(a.principal_px, b.principal_px) and a.principal_px.shape == (6, 2)
+    # a JSON keeping MMPose's (2, 1) columns reads the same (found by the CMU stand-in's JSON)
+    doc = json.loads(json_path.read_text())
+    for cam in doc["cameras"].values():
+        cam["f"], cam["c"] = [[v] for v in cam["f"]], [[v] for v in cam["c"]]
+    json_path.write_text(json.dumps(doc))
+    c = read_mmpose(tmp_path / "h36m_test.npz", json_path, "h36m")
+    assert np.array_equal(c.principal_px, b.principal_px) and np.array_equal(c.focal_px, b.focal_px)
 
 
 def test_code_in_a_pickle_is_refused_even_when_trusted(tmp_path):

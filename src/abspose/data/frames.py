@@ -86,6 +86,11 @@ class CameraFrames:
             value = getattr(self, f.name)
             if isinstance(value, np.ndarray) and len(value) != n:
                 raise DataError(f"{self.name}: {f.name} has {len(value)} entries for {n} frames")
+        for key, shape in (("focal_px", (n,)), ("principal_px", (n, 2)), ("image_size_px", (n, 2))):
+            if np.shape(getattr(self, key)) != shape:
+                raise DataError(
+                    f"{self.name}: expected {key} of shape {shape}, got {np.shape(getattr(self, key))}"
+                )
 
     def __len__(self) -> int:
         return len(self.joints_cam_mm)

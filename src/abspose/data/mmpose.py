@@ -70,12 +70,13 @@ def read_cameras(path: str | Path, *, trust_pickle: bool = False) -> dict[str, d
             raise DataError(f"{path}: not a readable camera JSON ({exc})") from exc
         if doc.get("format") != "abspose-cameras-1":
             raise DataError(f"{path}: expected a camera JSON written by `abspose data cameras-json`")
-        return {k: {**v, "f": np.asarray(v["f"]), "c": np.asarray(v["c"])} for k, v in doc["cameras"].items()}
-    raw = load_pickle(path, trust_pickle=trust_pickle)
+        raw = doc.get("cameras")
+    else:
+        raw = load_pickle(path, trust_pickle=trust_pickle)
     if not isinstance(raw, dict):
         raise DataError(f"{path}: expected a dictionary of cameras, got {type(raw).__name__}")
     cameras = {}
-    for key, cam in raw.items():
+    for key, cam in raw.items():  # MMPose's f and c are (2, 1); a JSON may hold either shape
         name = "/".join(key) if isinstance(key, tuple) else str(key)
         try:
             cameras[name] = {
