@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -310,6 +310,15 @@ def _all_metrics(groups: Mapping[str, Any], group: str = "all") -> dict[str, flo
     return {m: float(getattr(groups[group], m)) for m in _METRICS}
 
 
+def _evaluate_each(
+    models: Mapping[str, Any], trainings: Sequence[Training], test: CameraFrames
+) -> dict[str, Any]:
+    """Setting -> :class:`~abspose.model.evaluate.Evaluation` of its trained model on ``test``."""
+    from abspose.model.benchmark import evaluate_frames
+
+    return {t.setting: evaluate_frames(models[t.slug], test) for t in trainings}
+
+
 # --------------------------------------------------------------------------- Table 1
 def _plan_table1(frames: CameraFrames, width: int, every: int) -> TablePlan:
     train, test = _split(frames, "h36m-p1", every, "table1")
@@ -319,20 +328,15 @@ def _plan_table1(frames: CameraFrames, width: int, every: int) -> TablePlan:
     )
 
     def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
-        from abspose.model.benchmark import evaluate_frames
-
-        rows, figures = {}, []
-        for t in trainings:
-            ev = evaluate_frames(models[t.slug], test)
-            rows[t.setting] = _all_metrics(ev.groups)
-            if t.setting == "+ location & scale":
-                figures.append(_fig5(ev, out, "table1", "+ location & scale"))
+        evs = _evaluate_each(models, trainings, test)
+        rows = {setting: _all_metrics(ev.groups) for setting, ev in evs.items()}
+        figures = (_fig5(evs["+ location & scale"], out, "table1", "+ location & scale"),)
         notes = (
             f"{len(train)} training frames (every {every}), {len(test)} test frames (S9, S11, 4 cameras), "
             "ground-truth 2D",
             _optimization(tc, width),
         )
-        return TableResult("table1", rows, notes, figures=tuple(figures))
+        return TableResult("table1", rows, notes, figures=figures)
 
     return TablePlan("table1", trainings, score)
 
@@ -414,16 +418,11 @@ def _plan_table2(
     trainings, test = _detector_trainings(gt, det, detector, "h36m-p1", width, every, out)
 
     def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
-        from abspose.model.benchmark import evaluate_frames
-
-        rows, figures = {}, []
-        for t in trainings:
-            ev = evaluate_frames(models[t.slug], test)
-            rows[t.setting] = _all_metrics(ev.groups)
-            if t.setting == "mixture synthesis":
-                figures.append(_fig5(ev, out, "table2", "mixture synthesis"))
+        evs = _evaluate_each(models, trainings, test)
+        rows = {setting: _all_metrics(ev.groups) for setting, ev in evs.items()}
+        figures = (_fig5(evs["mixture synthesis"], out, "table2", "mixture synthesis"),)
         notes = (_detector_notes(trainings[0].train, test, detector, every), _optimization(tc, width))
-        return TableResult("table2", rows, notes, figures=tuple(figures))
+        return TableResult("table2", rows, notes, figures=figures)
 
     return TablePlan("table2", trainings, score)
 
@@ -537,27 +536,27 @@ def _plan_table5(data: Benchmarks, width: int, every: int, every_3dhp: int) -> T
         raise AbsPoseError("table5 needs training data: mpi_train (MPI-INF-3DHP) and/or h36m (Human3.6M)")
 
     def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
-        from abspose.model.benchmark import evaluate_frames
-
-        rows, figures = {}, []
-        for t in trainings:
-            ev = evaluate_frames(models[t.slug], test)
-            rows[t.setting] = _all_metrics(ev.groups)
+        evs = _evaluate_each(models, trainings, test)
+        rows = {}
+        for setting, ev in evs.items():
+            rows[setting] = _all_metrics(ev.groups)
             for group in ("GS", "noGS", "outdoor"):
                 for m in ("pck3d", "auc", "mrpe"):
-                    rows[t.setting][f"{m}_{group}"] = (
+                    rows[setting][f"{m}_{group}"] = (
                         float(getattr(ev.groups[group], m)) if group in ev.groups else float("nan")
                     )
-            if t is trainings[0]:
-                figures.append(_fig5(ev, out, "table5", f"MPI-INF-3DHP, {t.setting}"))
-                figures.append(_figure6(models[t.slug], test, out / "fig6_3dhp.png", t.setting))
+        first = trainings[0]
+        figures = (
+            _fig5(evs[first.setting], out, "table5", f"MPI-INF-3DHP, {first.setting}"),
+            _figure6(models[first.slug], test, out / "fig6_3dhp.png", first.setting),
+        )
         sizes = "; ".join(f"{t.setting}: {len(t.train)} frames" for t in trainings[::2])
         notes = (
             f"{len(test)} MPI-INF-3DHP test frames with their annotated 2D (annot2) and real 3D (annot3)",
             f"training: {sizes} (3DHP every {every_3dhp}, H36M Protocol 1 subjects every {every})",
             _optimization(tc, width),
         )
-        return TableResult("table5", rows, notes, columns=_TABLE5_COLUMNS, figures=tuple(figures))
+        return TableResult("table5", rows, notes, columns=_TABLE5_COLUMNS, figures=figures)
 
     return TablePlan("table5", tuple(trainings), score)
 
