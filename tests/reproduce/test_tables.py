@@ -186,6 +186,31 @@ def test_run_plan_api(tmp_path, rng):
     assert [t.setting for t in seen] == list(result.rows) == list(PAPER["table1"])
 
 
+def test_estimate_counts_the_cpu_draw_of_every_epoch(tmp_path, rng, monkeypatch):
+    """Flips and 2D errors are drawn on the CPU each epoch whatever the device: a slow draw
+    must show in the estimate even when the steps are fast."""
+    import time
+
+    import abspose.model.feed as feed
+    from abspose.model import LifterConfig, TrainConfig
+    from abspose.reproduce import estimate_seconds
+
+    _fake_tree(tmp_path, rng, subjects=("S1",), frames=20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frames = read_videopose3d(tmp_path / "data_3d_h36m.npz", trust_pickle=True)
+    real = feed.frames_epoch
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feed, "frames_epoch", slow)
+    tc = TrainConfig(epochs=2, batch_size=16)
+    # the probe's draw is all of these 80 frames: 0.5 s per epoch at least, whatever the steps
+    assert estimate_seconds(frames, LifterConfig(width=8), tc, steps=4) >= 2 * 0.5
+
+
 def test_markdown_layout(tmp_path):
     metrics = ("mpjpe", "pa_mpjpe", "mrpe", "root_x", "root_y", "root_z", "pck3d", "auc")
     result = TableResult("table1", {"+ scale": dict.fromkeys(metrics, 1.5)}, ("a note",))

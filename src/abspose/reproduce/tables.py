@@ -180,9 +180,13 @@ class TablePlan:
 def estimate_seconds(
     train: CameraFrames, config: LifterConfig, tc: TrainConfig, steps: int = 12, device: str = "cpu"
 ) -> float:
-    """Seconds one run of ``tc.epochs`` over ``train`` takes on this machine, from the steps
-    of a short training after its first two (start-up and warm-up excluded)."""
+    """Seconds one run of ``tc.epochs`` over ``train`` takes on this machine: the optimizer
+    steps, timed on ``device`` over a short training after its first two (start-up and warm-up
+    excluded), plus each epoch's drawing of flips and 2D errors, which runs on the CPU whatever
+    the device (timed on up to 20,000 frames; on a GPU it can be the larger part)."""
+    from abspose.model.feed import frames_epoch
     from abspose.model.train import train_lifter
+    from abspose.noise.model import load_error_model
 
     stamps: dict[int, float] = {}
 
@@ -191,8 +195,13 @@ def estimate_seconds(
 
     probe = train.select(np.arange(steps * tc.batch_size) % len(train))
     train_lifter(probe, config, replace(tc, epochs=1, noise=""), on_step=on_step, device=device)
-    per_sample = (stamps[steps] - stamps[2]) / ((steps - 2) * tc.batch_size)
-    return per_sample * len(train) * tc.epochs
+    step_per_sample = (stamps[steps] - stamps[2]) / ((steps - 2) * tc.batch_size)
+    sample = train.select(np.arange(min(len(train), 20_000)))
+    noise = load_error_model(tc.noise) if tc.noise else None
+    t0 = time.perf_counter()
+    frames_epoch(sample, np.random.default_rng(0), flip=tc.flip, noise=noise)
+    draw_per_sample = (time.perf_counter() - t0) / len(sample)
+    return (step_per_sample + draw_per_sample) * len(train) * tc.epochs
 
 
 def run_plan(
