@@ -100,6 +100,12 @@ def test_train_evaluate_lift_round_trip(tmp_path):
     assert lifted.exit_code == 0, lifted.output
     assert "no focal length given" in lifted.output and "person 0: pelvis at" in lifted.output
     assert len(out.read_text().splitlines()) == 18
+    flipped = runner.invoke(app, ["lift", str(kp), "--model", str(release), "--image-size", "800", "600",
+                                  "--out", str(tmp_path / "f.csv"), "--flip-test"])  # fmt: skip
+    assert flipped.exit_code == 0, flipped.output
+    assert (tmp_path / "f.csv").read_text() != out.read_text()  # the mirrored half moved the joints
+    ev = runner.invoke(app, ["evaluate", "--dataset", str(data), "--model", str(release), "--flip-test"])
+    assert ev.exit_code == 0 and "flip test" in ev.output, ev.output
 
 
 def test_fit_errors_recovers_known_noise(tmp_path):

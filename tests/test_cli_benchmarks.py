@@ -35,6 +35,11 @@ def test_mmpose_h36m_with_trusted_pickle_and_with_its_json(tmp_path, rng):
     again = _run("evaluate", "--dataset", "mmpose-h36m", tmp_path / "h36m_test.npz", "--cameras",
                  tmp_path / "cameras.json")  # fmt: skip
     assert again.exit_code == 0 and _row(again.output, "all") == _row(result.output, "all")
+    flipped = _run("evaluate", "--dataset", "mmpose-h36m", tmp_path / "h36m_test.npz", "--cameras",
+                   tmp_path / "cameras.json", "--flip-test")  # fmt: skip
+    assert flipped.exit_code == 0 and "flip test" in flipped.output, flipped.output
+    assert _row(flipped.output, "all")[:2] == _row(result.output, "all")[:2]  # the same 6 frames
+    assert _row(flipped.output, "all") != _row(result.output, "all")  # lifted otherwise
 
 
 def test_mmpose_3dhp_rows_per_scene(tmp_path, rng):

@@ -38,6 +38,9 @@ MinConfOpt = Annotated[
     float, typer.Option(help="Joints below this 2D confidence are filled in from the others.")
 ]
 ModelOpt = Annotated[Path | None, typer.Option(help="Lifter checkpoint; default: the shipped model.")]
+FlipOpt = Annotated[
+    bool, typer.Option(help="Also lift each pose's mirror image and average (about 1 mm better, 2x lifting).")
+]
 EstimatorOpt = Annotated[
     Path | None,
     typer.Option(
@@ -103,6 +106,7 @@ def image(
     estimator: EstimatorOpt = None,
     min_confidence: MinConfOpt = 0.2,
     model: ModelOpt = None,
+    flip_test: FlipOpt = False,
 ) -> None:
     """Everyone in a photo, as absolute 3D poses in the camera frame [mm]."""
     from abspose.io import FrameWriter
@@ -115,7 +119,9 @@ def image(
     _warn_default_focal(camera)
     backend = _backend(detections, estimator)
     try:
-        frame = lift_image(rgb, backend, camera, model=model, min_confidence=min_confidence)
+        frame = lift_image(
+            rgb, backend, camera, model=model, min_confidence=min_confidence, flip_test=flip_test
+        )
     finally:
         _close(backend)
     with FrameWriter(out, photo, backend.layout) as writer:
@@ -192,6 +198,7 @@ def video(
         int, typer.Option(min=1, help="BVH/TRC: leave out people lifted in fewer frames.")
     ] = 10,
     model: ModelOpt = None,
+    flip_test: FlipOpt = False,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
     from abspose.io import FrameWriter, TrackRecorder, export_tracks
@@ -220,7 +227,7 @@ def video(
             frames = track_video(
                 clip, backend, camera=camera, model=model,
                 min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,
-                keep_image=video_out is not None,
+                keep_image=video_out is not None, flip_test=flip_test,
             )  # fmt: skip
             for frame in frames:
                 writer.write(frame)

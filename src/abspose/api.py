@@ -123,6 +123,24 @@ def _resolve_model(model: Any) -> Any:
     )
 
 
+def _lift_resolved(model: Any, keypoints_px: Any, principal_px: Any, focal_px: Any, flip_test: bool) -> Any:
+    """A :class:`~abspose.model.predict.Prediction` of ``(N, 17, 2)`` H36M-17 keypoints by
+    ``model`` (as :func:`_resolve_model` takes), with the test-time flip if asked."""
+    from abspose.model.onnx import OnnxLifter
+    from abspose.model.predict import Prediction, predict, predict_flip_test
+
+    resolved = _resolve_model(model)
+
+    def run(kp: Any, principal: Any, focal: Any) -> Prediction:
+        if isinstance(resolved, OnnxLifter):  # the graph holds Eq. 5-6 for the pelvis root
+            return resolved.predict(kp, principal, focal)
+        return predict(resolved, kp, principal, focal, root_index=H36M17.root_index)
+
+    if flip_test:
+        return predict_flip_test(run, keypoints_px, principal_px, focal_px, root_index=H36M17.root_index)
+    return run(keypoints_px, principal_px, focal_px)
+
+
 def _check_inside_image(
     keypoints_px: NDArray[np.float64], principal_px: NDArray[np.float64], width: float, height: float
 ) -> None:
@@ -168,6 +186,7 @@ def lift(
     model: Any = None,
     stature_mm: Any = None,
     min_confidence: float = 0.0,
+    flip_test: bool = False,
 ) -> LiftResult:
     """Lift 2D keypoints to absolute 3D joints in the camera frame.
 
@@ -192,6 +211,9 @@ def lift(
             removes most of the depth error (see docs/results.md).
         min_confidence: confidence at or below which a joint counts as missing (default 0:
             only joints a detector did not find, such as OpenPose's (0, 0, 0)).
+        flip_test: also lift each pose's mirror image and average the two
+            (:func:`~abspose.model.predict.predict_flip_test`): twice the lifting time, about
+            1 mm lower MPJPE (docs/results.md).
 
     Raises:
         AbsPoseError: bad shapes, NaN, unknown layout, non-positive or absurd focal length,
@@ -255,14 +277,7 @@ def lift(
     if image_size is not None:
         _check_inside_image(keypoints, c, width, height)
 
-    from abspose.model.onnx import OnnxLifter
-    from abspose.model.predict import predict
-
-    resolved = _resolve_model(model)
-    if isinstance(resolved, OnnxLifter):  # the graph holds Eq. 5-6 for the pelvis root
-        pred = resolved.predict(keypoints, c, f)
-    else:
-        pred = predict(resolved, keypoints, c, f, root_index=H36M17.root_index)
+    pred = _lift_resolved(model, keypoints, c, f, flip_test)
     if stature_mm is not None:
         pred = pred.with_stature(stature_mm)
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth

@@ -337,6 +337,9 @@ def evaluate(
             "frames), an error model .json, or a shipped model name."
         ),
     ] = None,
+    flip_test: Annotated[
+        bool, typer.Option(help="Also lift each pose's mirror image and average (twice the time).")
+    ] = False,
 ) -> None:
     """Score a lifter: on a benchmark's frames, or with ground-truth 2D of held-out CMU subjects
     under virtual cameras."""
@@ -347,7 +350,7 @@ def evaluate(
 
     if dataset in BENCHMARKS:
         frames = _benchmark_frames(dataset, files or [], cameras, trust_pickle, protocol, universal)
-        _evaluate_benchmark(frames.every(every), model, by, plot)
+        _evaluate_benchmark(frames.every(every), model, by, plot, flip_test)
         return
     if files:
         raise AbsPoseError(
@@ -372,9 +375,12 @@ def evaluate(
         root=root,  # type: ignore[arg-type]
         known_stature=known_stature,
         input_errors=errors,
+        flip_test=flip_test,
     )
-    known = (", known stature" if known_stature else "") + (
-        f", 2D errors: {input_errors}" if errors is not None else ""
+    known = (
+        (", known stature" if known_stature else "")
+        + (", flip test" if flip_test else "")
+        + (f", 2D errors: {input_errors}" if errors is not None else "")
     )
     title = f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px, {root} root{known}"
     console.print(_errors_table(title, "group", ev.groups, sorted(ev.groups) if per_clip else ["all"]))
@@ -424,7 +430,7 @@ def _benchmark_frames(
     return frames
 
 
-def _evaluate_benchmark(frames: Any, model: Path | None, by: str, plot: Path | None) -> None:
+def _evaluate_benchmark(frames: Any, model: Path | None, by: str, plot: Path | None, flip_test: bool) -> None:
     from abspose.model.benchmark import evaluate_frames
     from abspose.model.evaluate import plot_evaluation
 
@@ -432,11 +438,11 @@ def _evaluate_benchmark(frames: Any, model: Path | None, by: str, plot: Path | N
         raise AbsPoseError(f"--by: expected group, action, subject or camera, got {by!r}")
     if len(frames) == 0:
         raise AbsPoseError(f"{frames.name}: no frames left to evaluate (check --protocol and --every)")
-    ev = evaluate_frames(model, frames, by=by)  # type: ignore[arg-type]
+    ev = evaluate_frames(model, frames, by=by, flip_test=flip_test)  # type: ignore[arg-type]
     keys = [*sorted(k for k in ev.groups if k != "all"), "all"]
-    console.print(
-        _errors_table(f"{frames.name}: {len(frames)} frames, 2D input from the files", by, ev.groups, keys)
-    )
+    flipped = ", flip test" if flip_test else ""
+    title = f"{frames.name}: {len(frames)} frames, 2D input from the files{flipped}"
+    console.print(_errors_table(title, by, ev.groups, keys))
     console.print(
         "errors in mm (MPJPE root-aligned, PA-MPJPE after a similarity fit), 3DPCK@150 mm and AUC in %"
     )
@@ -495,6 +501,9 @@ def lift(
         typer.Option(help="Joints at or below this confidence are missing and filled in from the others."),
     ] = 0.0,
     chunk: Annotated[int, typer.Option(help="Poses per chunk when streaming .npy to .npy.")] = 65536,
+    flip_test: Annotated[
+        bool, typer.Option(help="Also lift each pose's mirror image and average (twice the time).")
+    ] = False,
 ) -> None:
     """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
 
@@ -512,7 +521,7 @@ def lift(
             n = lift_npy(
                 input, out, chunk=chunk, on_chunk=on_chunk,
                 focal_px=focal, principal_px=principal, image_size=image_size, layout=layout or "h36m17",
-                model=model, stature_mm=stature, min_confidence=min_confidence,
+                model=model, stature_mm=stature, min_confidence=min_confidence, flip_test=flip_test,
             )  # fmt: skip
         console.print(f"wrote {out}: {n} poses, (N, 17, 3) float32 joints in the camera frame [mm]")
         return
@@ -528,6 +537,7 @@ def lift(
             model=model,
             stature_mm=stature,
             min_confidence=min_confidence,
+            flip_test=flip_test,
         )
     for i, root in enumerate(result.root_cam_mm[:10]):
         filled = [n for n, m in zip(result.joint_names, result.imputed[i], strict=True) if m]

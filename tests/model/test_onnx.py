@@ -45,6 +45,10 @@ def test_lift_takes_an_onnx_file(shipped_onnx, rng):
     b = lift(kp, focal_px=1000.0, image_size=(960, 720), model=shipped_onnx)
     assert np.abs(a.joints_cam_mm - b.joints_cam_mm).max() < 0.5
     assert np.allclose(a.canonical_depth, b.canonical_depth, rtol=1e-5)
+    flip_a = lift(kp, focal_px=1000.0, image_size=(960, 720), flip_test=True)
+    flip_b = lift(kp, focal_px=1000.0, image_size=(960, 720), model=shipped_onnx, flip_test=True)
+    assert np.abs(flip_a.joints_cam_mm - flip_b.joints_cam_mm).max() < 0.5
+    assert np.abs(flip_a.joints_cam_mm - a.joints_cam_mm).max() > 1.0  # the mirrored half counts
 
 
 def test_direct_depth_models_export_too(tmp_path):

@@ -74,3 +74,66 @@ def test_with_stature_refuses_heights_not_in_mm(tiny_dataset):
         pred.with_stature(1.75)  # metres
     with pytest.raises(ShapeError, match="stature_mm"):
         pred.with_stature([1700.0, 1800.0])
+
+
+def test_flip_test_undoes_the_mirror_of_an_exact_lifter(tiny_dataset):
+    """A lifter that answers each input with its truth (the mirrored inputs with the mirrored
+    truth): the flip test must give the truth back, so the mirror is undone joint by joint."""
+    from abspose.geometry.flip import flip_joints_cam
+    from abspose.model import predict_flip_test
+
+    a = draw_epoch(
+        tiny_dataset, np.random.default_rng(4), VirtualCameraConfig(), BodyScaleConfig(), flip=False
+    )
+    cam = a.joints_cam_mm.astype(np.float64)
+    truths = np.concatenate([cam, flip_joints_cam(cam)])  # the order predict_flip_test feeds: plain, mirrored
+    seen = []
+
+    def exact(kp, c, f):
+        seen.append(kp)
+        return Prediction(truths, truths[:, 0], truths[:, 0, 2] / f)
+
+    pred = predict_flip_test(exact, a.keypoints_px, a.principal_px, a.focal_px)
+    assert len(seen) == 1 and len(seen[0]) == 2 * len(cam)  # one batch of both
+    assert np.allclose(pred.joints_cam_mm, cam, atol=0.5)  # float32 keypoints: sub-mm
+    assert np.allclose(pred.canonical_depth, cam[:, 0, 2] / a.focal_px)
+    # a lifter that puts the left wrist 100 mm too far right (+X) in both worlds: mirrored
+    # back, the mirror world's error lands on the right wrist, half of each in the average
+    from abspose.skeletons import H36M17
+
+    lw, rw = H36M17.index("l_wrist"), H36M17.index("r_wrist")
+    biased = truths.copy()
+    biased[:, lw, 0] += 100.0
+    pred = predict_flip_test(lambda kp, c, f: Prediction(biased, biased[:, 0], biased[:, 0, 2] / f),
+                             a.keypoints_px, a.principal_px, a.focal_px)  # fmt: skip
+    error = pred.joints_cam_mm - cam
+    assert np.allclose(error[:, lw], [50.0, 0.0, 0.0], atol=0.5)
+    assert np.allclose(error[:, rw], [-50.0, 0.0, 0.0], atol=0.5)
+
+
+@given(seed=st.integers(0, 10_000))
+def test_flip_test_is_exactly_mirror_equivariant(seed):
+    """Lifting a mirrored image with the flip test gives the mirrored pose, whatever the network."""
+    from abspose.geometry.flip import flip_joints_cam, flip_keypoints_px
+    from abspose.model import predict_flip_test
+    from tests.conftest import random_pose_cam_mm
+
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    model = AbsPoseLifter(LifterConfig(width=32)).eval()  # random weights: not symmetric by itself
+    cam = random_pose_cam_mm(rng, 8)
+    f = rng.uniform(500, 2500, 8)
+    c = rng.uniform(200, 800, (8, 2))
+    kp = cam[..., :2] / cam[..., 2:] * f[:, None, None] + c[:, None, :]
+    mirrored = flip_keypoints_px(kp, c[:, 0])
+
+    def run(*args):
+        return predict(model, *args)
+
+    a = predict_flip_test(run, kp, c, f)
+    b = predict_flip_test(run, mirrored, c, f)
+    assert np.allclose(b.joints_cam_mm, flip_joints_cam(a.joints_cam_mm), atol=1e-2)
+    assert np.allclose(b.canonical_depth, a.canonical_depth, rtol=1e-5)
+    plain = predict(model, kp, c, f)
+    assert not np.allclose(predict(model, mirrored, c, f).joints_cam_mm, flip_joints_cam(plain.joints_cam_mm),
+                           atol=1.0)  # fmt: skip

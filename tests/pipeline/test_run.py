@@ -36,6 +36,10 @@ def test_lift_image_equals_lift_on_the_same_keypoints(walk_cam_mm):
     assert np.allclose(frame.keypoints_px, kp) and frame.skipped == 0
     # the lifted people are where they stand, to the size ambiguity (here within 15%)
     assert np.allclose(frame.lifted.root_cam_mm[:, 2], joints[:, 0, 2], rtol=0.15)
+    flipped = lift_image(IMAGE, Fixed(kp), CameraSetup(cam, "focal"), flip_test=True)
+    direct = abspose.lift(kp, focal_px=700.0, principal_px=cam.principal_px, flip_test=True)
+    assert np.allclose(flipped.lifted.joints_cam_mm, direct.joints_cam_mm)
+    assert not np.allclose(flipped.lifted.joints_cam_mm, frame.lifted.joints_cam_mm)
 
 
 def test_non_square_pixels_are_exact(walk_cam_mm):
@@ -104,6 +108,11 @@ def test_track_video_keeps_ids_and_smooths_along_the_pelvis_ray(tmp_path, walk_c
     # the pose about the pelvis is untouched by the smoothing
     rel = a.lifted.joints_cam_mm - a.lifted.root_cam_mm[:, None]
     assert np.allclose(b.lifted.joints_cam_mm[order] - b.lifted.root_cam_mm[order][:, None], rel)
+    flipped = list(track_video(path, PrecomputedBackend(detections), camera=camera, flip_test=True))
+    c = flipped[-1]
+    order = [list(c.track_ids).index(i) for i in a.track_ids]
+    assert np.allclose(project(c.lifted.root_cam_mm[order], cam), pelvis_px, atol=1e-6)  # same rays
+    assert not np.allclose(c.lifted.joints_cam_mm[order], a.lifted.joints_cam_mm)
 
 
 def test_videos_that_cannot_be_read(tmp_path):

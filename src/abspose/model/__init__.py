@@ -7,7 +7,7 @@ from abspose.model.checkpoint import Checkpoint, load_checkpoint, load_lifter, s
 from abspose.model.config import LifterConfig
 from abspose.model.loss import lifter_loss
 from abspose.model.network import AbsPoseLifter, LifterOutput, NormalizationLayer
-from abspose.model.predict import Prediction, predict
+from abspose.model.predict import Prediction, predict, predict_flip_test
 from abspose.model.train import EpochStats, TrainConfig, train_lifter
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "load_checkpoint",
     "load_lifter",
     "predict",
+    "predict_flip_test",
     "save_checkpoint",
     "train_lifter",
 ]

@@ -47,27 +47,26 @@ def score_frames(
     return acc.compute()
 
 
-def predict_frames(model: Any, frames: CameraFrames) -> Prediction:
-    """Lift the frames' 2D input with their own intrinsics (``model``: as :func:`abspose.lift` takes)."""
-    from abspose.api import _resolve_model
-    from abspose.model.onnx import OnnxLifter
-    from abspose.model.predict import predict
+def predict_frames(model: Any, frames: CameraFrames, *, flip_test: bool = False) -> Prediction:
+    """Lift the frames' 2D input with their own intrinsics (``model``: as :func:`abspose.lift`
+    takes; ``flip_test``: :func:`~abspose.model.predict.predict_flip_test`)."""
+    from abspose.api import _lift_resolved
 
-    resolved = _resolve_model(model)
     args = (frames.keypoints_px, frames.principal_px, frames.focal_px)
-    if isinstance(resolved, OnnxLifter):
-        return resolved.predict(*args)
-    return predict(resolved, *args, root_index=H36M17.root_index)
+    pred: Prediction = _lift_resolved(model, *args, flip_test)
+    return pred
 
 
-def evaluate_frames(model: Any, frames: CameraFrames, *, by: GroupBy = "group") -> Evaluation:
+def evaluate_frames(
+    model: Any, frames: CameraFrames, *, by: GroupBy = "group", flip_test: bool = False
+) -> Evaluation:
     """Lift and score: :func:`predict_frames`, :func:`score_frames` in ``.groups``, and the
     per-frame errors :func:`~abspose.model.evaluate.plot_evaluation` draws (error vs distance,
     focal length and the true skeleton's stature, as the paper's Fig. 5)."""
     from abspose.data.augment import skeleton_stature_mm
     from abspose.metrics import mpjpe
 
-    pred = predict_frames(model, frames)
+    pred = predict_frames(model, frames, flip_test=flip_test)
     truth = frames.joints_cam_mm
     diff = pred.root_cam_mm - truth[:, H36M17.root_index]
     return Evaluation(

@@ -22,7 +22,7 @@ from abspose.geometry.normalize import pose_scale
 from abspose.metrics import GroupErrors, PoseErrorAccumulator, mpjpe
 from abspose.model.feed import LiftingArrays, draw_epoch
 from abspose.model.network import AbsPoseLifter
-from abspose.model.predict import Prediction, predict
+from abspose.model.predict import Prediction, predict, predict_flip_test
 from abspose.noise.model import ErrorModel
 from abspose.skeletons import H36M17
 
@@ -67,6 +67,7 @@ def evaluate_lifter(
     root: Literal["lifter", "mehta"] = "lifter",
     known_stature: bool = False,
     input_errors: ErrorModel | NDArray[np.float64] | None = None,
+    flip_test: bool = False,
 ) -> Evaluation:
     """Draw one virtual camera (and adult body) per frame from ``seed``, lift, and score.
 
@@ -78,7 +79,8 @@ def evaluate_lifter(
     ``input_errors`` puts detector errors on the 2D inputs, in units of each pose's scale
     σ_pose: an :class:`ErrorModel` to sample from, or ``(M, 17, 2)`` measured error vectors
     (whole poses, NaN-free) drawn with replacement, so the real errors' correlations across
-    joints are kept.
+    joints are kept. ``flip_test=True`` averages each pose's prediction with its mirror
+    image's (:func:`~abspose.model.predict.predict_flip_test`).
     """
     arrays = draw_epoch(
         dataset,
@@ -90,7 +92,13 @@ def evaluate_lifter(
     keypoints = arrays.keypoints_px
     if input_errors is not None:
         keypoints = keypoints + _draw_errors(input_errors, keypoints, np.random.default_rng([seed, 11]))
-    pred = predict(model, keypoints, arrays.principal_px, arrays.focal_px)
+    if flip_test:
+        pred = predict_flip_test(
+            lambda *a: predict(model, *a), keypoints, arrays.principal_px, arrays.focal_px,
+            root_index=H36M17.root_index,
+        )  # fmt: skip
+    else:
+        pred = predict(model, keypoints, arrays.principal_px, arrays.focal_px)
     gt = arrays.joints_cam_mm.astype(np.float64)
     r = H36M17.root_index
     if root == "mehta":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,7 @@ from abspose.errors import AbsPoseError, ShapeError
 from abspose.geometry.normalize import root_depth_from_canonical, root_xy_from_canonical
 from abspose.model.network import AbsPoseLifter
 
-__all__ = ["Prediction", "predict"]
+__all__ = ["Prediction", "predict", "predict_flip_test"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,46 @@ def predict(
         depth[sl] = out.depth.double().cpu().numpy()
         rel[sl] = out.joints_rel_mm.double().cpu().numpy()
     canonical = depth if model.config.depth_target == "canonical" else depth / f
+    root_xy = root_xy_from_canonical(kp[:, root_index], c, canonical)  # (N, 2) Eq. 5
+    root = np.concatenate([root_xy, root_depth_from_canonical(canonical, f)[:, None]], axis=1)  # Eq. 6
+    return Prediction(joints_cam_mm=rel + root[:, None, :], root_cam_mm=root, canonical_depth=canonical)
+
+
+def predict_flip_test(
+    run: Callable[[NDArray[np.float32], NDArray[np.float32], NDArray[np.float64]], Prediction],
+    keypoints_px: NDArray[np.floating],
+    principal_px: NDArray[np.floating],
+    focal_px: NDArray[np.floating],
+    *,
+    root_index: int = 0,
+) -> Prediction:
+    """Test-time flip: lift the H36M-17 poses and their mirror images in one batch and average.
+
+    Mirroring the image about ``x = c_x`` (left and right swapped) is a valid view of the
+    mirrored person (:mod:`abspose.geometry.flip`), and the lifter trains on such flips. The
+    mirrored prediction is mirrored back; the relative poses and the canonical depths ``Z/f``
+    are averaged; the root is then placed on the ray of the root's own 2D point (Eq. 5-6), as
+    :func:`predict` does. The result is exactly mirror-equivariant. Costs two predictions.
+
+    Args:
+        run: lifts ``(M, 17, 2)`` keypoints, ``(M, 2)`` principal points, ``(M,)`` focal
+            lengths [px] to a :class:`Prediction`, e.g. ``lambda *a: predict(model, *a)``.
+        keypoints_px: ``(N, 17, 2)`` keypoints [px].
+        principal_px: ``(N, 2)`` principal points [px].
+        focal_px: ``(N,)`` focal lengths [px].
+        root_index: the root joint.
+    """
+    from abspose.geometry.flip import flip_joints_cam, flip_keypoints_px
+
+    kp = np.asarray(keypoints_px, dtype=np.float32)
+    c = np.asarray(principal_px, dtype=np.float32)
+    f = np.asarray(focal_px, dtype=np.float64)
+    n = len(kp)
+    mirrored = flip_keypoints_px(kp, c[:, 0]).astype(np.float32)
+    both = run(np.concatenate([kp, mirrored]), np.concatenate([c, c]), np.concatenate([f, f]))
+    rel = both.joints_cam_mm - both.root_cam_mm[:, None]  # (2N, J, 3)
+    rel = 0.5 * (rel[:n] + flip_joints_cam(rel[n:]))
+    canonical = 0.5 * (both.canonical_depth[:n] + both.canonical_depth[n:])
     root_xy = root_xy_from_canonical(kp[:, root_index], c, canonical)  # (N, 2) Eq. 5
     root = np.concatenate([root_xy, root_depth_from_canonical(canonical, f)[:, None]], axis=1)  # Eq. 6
     return Prediction(joints_cam_mm=rel + root[:, None, :], root_cam_mm=root, canonical_depth=canonical)

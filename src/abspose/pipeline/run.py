@@ -110,8 +110,10 @@ def lift_image(
     rois_px: NDArray[np.float64] | None = None,
     index: int = 0,
     time_s: float = 0.0,
+    flip_test: bool = False,
 ) -> PeopleInFrame:
-    """Everyone in one ``(H, W, 3)`` uint8 RGB image, lifted to absolute 3D.
+    """Everyone in one ``(H, W, 3)`` uint8 RGB image, lifted to absolute 3D (``flip_test``:
+    as :func:`abspose.lift`).
 
     Non-square pixels (``fy != fx``) are handled by rescaling the 2D y coordinates about the
     principal point to the ``fx`` scale before lifting, which leaves the back-projection exact.
@@ -138,7 +140,7 @@ def lift_image(
         scaled[..., 1] = k.cy + (scaled[..., 1] - k.cy) * (k.fx / k.fy)  # square pixels for the lifter
         lifted = lift(
             scaled, focal_px=k.fx, principal_px=k.principal_px, layout=H36M17.name,
-            confidences=confidences, model=model, min_confidence=min_confidence,
+            confidences=confidences, model=model, min_confidence=min_confidence, flip_test=flip_test,
         )  # fmt: skip
         lifted = replace(lifted, focal_is_default=camera.focal_is_default)
         keypoints = np.where(lifted.imputed[..., None], np.nan, keypoints)
@@ -226,13 +228,14 @@ def track_video(
     tracker: Tracker | None = None,
     max_frames: int | None = None,
     keep_image: bool = False,
+    flip_test: bool = False,
 ) -> Iterator[PeopleInFrame]:
     """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
 
     ``camera``: from :func:`resolve_intrinsics` for the video's size; None for the default
     focal guess. Each frame's 2D search starts where the tracked people were (``rois_px``).
     ``smoothing`` (0 off, < 1) smooths each person's canonical root depth over time
-    (:class:`RootSmoother`).
+    (:class:`RootSmoother`). ``flip_test``: as :func:`abspose.lift`.
     """
     from abspose.api import _resolve_model
 
@@ -244,7 +247,7 @@ def track_video(
     for index, image in enumerate(iter_frames(path, max_frames)):
         frame = lift_image(
             image, backend, camera, model=model, min_confidence=min_confidence,
-            rois_px=tracker.boxes_px, index=index, time_s=index / info.fps,
+            rois_px=tracker.boxes_px, index=index, time_s=index / info.fps, flip_test=flip_test,
         )  # fmt: skip
         ids = tracker.update(frame.poses2d.boxes_px)
         lifted = frame.lifted
