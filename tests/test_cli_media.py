@@ -67,10 +67,10 @@ def test_image_on_the_shipped_photo(tmp_path, mediapipe_task):
     assert result.exit_code == 0, result.output
     assert "no focal length given" in result.output and "2 people" in result.output
     assert len(out.read_text().splitlines()) == 1 + 2 * 17 and plot.read_bytes()[:4] == b"\x89PNG"
-    flipped = tmp_path / "flipped.csv"
-    again = runner.invoke(app, ["image", str(sample_image_path()), "--out", str(flipped), "--flip-test"])
+    plain = tmp_path / "plain.csv"  # without the flip test (on by default for photos and videos)
+    again = runner.invoke(app, ["image", str(sample_image_path()), "--out", str(plain), "--no-flip-test"])
     assert again.exit_code == 0 and "2 people" in again.output, again.output
-    assert len(flipped.read_text().splitlines()) == 1 + 2 * 17 and flipped.read_text() != out.read_text()
+    assert len(plain.read_text().splitlines()) == 1 + 2 * 17 and plain.read_text() != out.read_text()
 
 
 def test_unreadable_photo_is_one_line_and_exit_2(tmp_path):

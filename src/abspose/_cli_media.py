@@ -39,7 +39,10 @@ MinConfOpt = Annotated[
 ]
 ModelOpt = Annotated[Path | None, typer.Option(help="Lifter checkpoint; default: the shipped model.")]
 FlipOpt = Annotated[
-    bool, typer.Option(help="Also lift each pose's mirror image and average (about 1 mm better, 2x lifting).")
+    bool,
+    typer.Option(
+        "--flip-test/--no-flip-test", help="Also lift each pose's mirror image and average (~1 mm better)."
+    ),
 ]
 EstimatorOpt = Annotated[
     Path | None,
@@ -106,7 +109,7 @@ def image(
     estimator: EstimatorOpt = None,
     min_confidence: MinConfOpt = 0.2,
     model: ModelOpt = None,
-    flip_test: FlipOpt = False,
+    flip_test: FlipOpt = True,
 ) -> None:
     """Everyone in a photo, as absolute 3D poses in the camera frame [mm]."""
     from abspose.io import FrameWriter
@@ -198,7 +201,7 @@ def video(
         int, typer.Option(min=1, help="BVH/TRC: leave out people lifted in fewer frames.")
     ] = 10,
     model: ModelOpt = None,
-    flip_test: FlipOpt = False,
+    flip_test: FlipOpt = True,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
     from abspose.io import FrameWriter, TrackRecorder, export_tracks

@@ -30,13 +30,13 @@ def test_lift_image_equals_lift_on_the_same_keypoints(walk_cam_mm):
     cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
     joints = np.stack([place(walk_cam_mm, 0, (-800, 0, 5000)), place(walk_cam_mm, 30, (900, 100, 6500))])
     kp = project(joints, cam)
-    frame = lift_image(IMAGE, Fixed(kp), CameraSetup(cam, "focal"))
+    frame = lift_image(IMAGE, Fixed(kp), CameraSetup(cam, "focal"), flip_test=False)
     direct = abspose.lift(kp, focal_px=700.0, principal_px=cam.principal_px)
     assert np.allclose(frame.lifted.joints_cam_mm, direct.joints_cam_mm)
     assert np.allclose(frame.keypoints_px, kp) and frame.skipped == 0
     # the lifted people are where they stand, to the size ambiguity (here within 15%)
     assert np.allclose(frame.lifted.root_cam_mm[:, 2], joints[:, 0, 2], rtol=0.15)
-    flipped = lift_image(IMAGE, Fixed(kp), CameraSetup(cam, "focal"), flip_test=True)
+    flipped = lift_image(IMAGE, Fixed(kp), CameraSetup(cam, "focal"))  # the flip test: on by default here
     direct = abspose.lift(kp, focal_px=700.0, principal_px=cam.principal_px, flip_test=True)
     assert np.allclose(flipped.lifted.joints_cam_mm, direct.joints_cam_mm)
     assert not np.allclose(flipped.lifted.joints_cam_mm, frame.lifted.joints_cam_mm)
@@ -108,8 +108,8 @@ def test_track_video_keeps_ids_and_smooths_along_the_pelvis_ray(tmp_path, walk_c
     # the pose about the pelvis is untouched by the smoothing
     rel = a.lifted.joints_cam_mm - a.lifted.root_cam_mm[:, None]
     assert np.allclose(b.lifted.joints_cam_mm[order] - b.lifted.root_cam_mm[order][:, None], rel)
-    flipped = list(track_video(path, PrecomputedBackend(detections), camera=camera, flip_test=True))
-    c = flipped[-1]
+    plain = list(track_video(path, PrecomputedBackend(detections), camera=camera, flip_test=False))
+    c = plain[-1]
     order = [list(c.track_ids).index(i) for i in a.track_ids]
     assert np.allclose(project(c.lifted.root_cam_mm[order], cam), pelvis_px, atol=1e-6)  # same rays
     assert not np.allclose(c.lifted.joints_cam_mm[order], a.lifted.joints_cam_mm)
