@@ -41,7 +41,8 @@ ModelOpt = Annotated[Path | None, typer.Option(help="Lifter checkpoint; default:
 FlipOpt = Annotated[
     bool,
     typer.Option(
-        "--flip-test/--no-flip-test", help="Also lift each pose's mirror image and average (~1 mm better)."
+        "--flip-test/--no-flip-test",
+        help="Also lift each pose's mirror image and average (~1 mm better, a second lifter pass).",
     ),
 ]
 EstimatorOpt = Annotated[

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from abspose._cli_media import image, setup_2d, train_2d, video
+from abspose._cli_media import FlipOpt, image, setup_2d, train_2d, video
 from abspose._cli_noise import fit_errors, noise_app
 from abspose._device import DEVICE_HELP
 from abspose.errors import AbsPoseError
@@ -337,9 +337,7 @@ def evaluate(
             "frames), an error model .json, or a shipped model name."
         ),
     ] = None,
-    flip_test: Annotated[
-        bool, typer.Option(help="Also lift each pose's mirror image and average (twice the time).")
-    ] = False,
+    flip_test: FlipOpt = False,
 ) -> None:
     """Score a lifter: on a benchmark's frames, or with ground-truth 2D of held-out CMU subjects
     under virtual cameras."""
@@ -501,9 +499,7 @@ def lift(
         typer.Option(help="Joints at or below this confidence are missing and filled in from the others."),
     ] = 0.0,
     chunk: Annotated[int, typer.Option(help="Poses per chunk when streaming .npy to .npy.")] = 65536,
-    flip_test: Annotated[
-        bool, typer.Option(help="Also lift each pose's mirror image and average (twice the time).")
-    ] = False,
+    flip_test: FlipOpt = False,
 ) -> None:
     """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
 

@@ -45,6 +45,14 @@ def _h36m(tmp_path, rng, frames=40):
     return tmp_path / "data_3d_h36m.npz", tmp_path / "data_2d_h36m_fake.npz"
 
 
+def _h36m_frames(tmp_path, rng, subjects, frames):
+    """A fake VideoPose3D tree's ground-truth frames, read without the pickle warning."""
+    _fake_tree(tmp_path, rng, subjects=subjects, frames=frames)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_videopose3d(tmp_path / "data_3d_h36m.npz", trust_pickle=True)
+
+
 def test_table1_writes_ours_beside_the_paper(tmp_path, rng):
     _fake_tree(tmp_path, rng, subjects=("S1", "S9", "S11"), frames=40)
     out = tmp_path / "out"
@@ -100,10 +108,7 @@ def test_tables_2_to_4_share_trainings_and_fit_the_detector_errors(tmp_path, rng
 
 
 def test_mehta_roots_are_exact_per_camera_on_true_inputs(tmp_path, rng):
-    _fake_tree(tmp_path, rng, subjects=("S1",), frames=5)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frames = read_videopose3d(tmp_path / "data_3d_h36m.npz", trust_pickle=True)
+    frames = _h36m_frames(tmp_path, rng, subjects=("S1",), frames=5)
     truth = frames.joints_cam_mm
     rel = truth - truth[:, :1]
     roots = _mehta_roots(frames, rel, "perspective")  # 4 cameras, each with its own intrinsics
@@ -175,10 +180,7 @@ def test_detector_frames_must_match_the_ground_truth(tmp_path, rng):
 def test_run_plan_api(tmp_path, rng):
     from abspose.model import TrainConfig
 
-    _fake_tree(tmp_path, rng, subjects=("S1", "S11"), frames=20)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frames = read_videopose3d(tmp_path / "data_3d_h36m.npz", trust_pickle=True)
+    frames = _h36m_frames(tmp_path, rng, subjects=("S1", "S11"), frames=20)
     plan = plan_table("table1", Benchmarks(h36m=frames), width=8, out_dir=tmp_path)
     assert len(plan.unique) == 4
     seen = []
@@ -195,10 +197,7 @@ def test_estimate_counts_the_cpu_draw_of_every_epoch(tmp_path, rng, monkeypatch)
     from abspose.model import LifterConfig, TrainConfig
     from abspose.reproduce import estimate_seconds
 
-    _fake_tree(tmp_path, rng, subjects=("S1",), frames=20)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frames = read_videopose3d(tmp_path / "data_3d_h36m.npz", trust_pickle=True)
+    frames = _h36m_frames(tmp_path, rng, subjects=("S1",), frames=20)
     real = feed.frames_epoch
 
     def slow(*args, **kwargs):

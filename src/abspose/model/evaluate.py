@@ -22,7 +22,7 @@ from abspose.geometry.normalize import pose_scale
 from abspose.metrics import GroupErrors, PoseErrorAccumulator, mpjpe
 from abspose.model.feed import LiftingArrays, draw_epoch
 from abspose.model.network import AbsPoseLifter
-from abspose.model.predict import Prediction, predict, predict_flip_test
+from abspose.model.predict import Prediction
 from abspose.noise.model import ErrorModel
 from abspose.skeletons import H36M17
 
@@ -92,13 +92,9 @@ def evaluate_lifter(
     keypoints = arrays.keypoints_px
     if input_errors is not None:
         keypoints = keypoints + _draw_errors(input_errors, keypoints, np.random.default_rng([seed, 11]))
-    if flip_test:
-        pred = predict_flip_test(
-            lambda *a: predict(model, *a), keypoints, arrays.principal_px, arrays.focal_px,
-            root_index=H36M17.root_index,
-        )  # fmt: skip
-    else:
-        pred = predict(model, keypoints, arrays.principal_px, arrays.focal_px)
+    from abspose.api import _lift_resolved
+
+    pred: Prediction = _lift_resolved(model, keypoints, arrays.principal_px, arrays.focal_px, flip_test)
     gt = arrays.joints_cam_mm.astype(np.float64)
     r = H36M17.root_index
     if root == "mehta":

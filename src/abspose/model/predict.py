@@ -88,9 +88,7 @@ def predict(
         depth[sl] = out.depth.double().cpu().numpy()
         rel[sl] = out.joints_rel_mm.double().cpu().numpy()
     canonical = depth if model.config.depth_target == "canonical" else depth / f
-    root_xy = root_xy_from_canonical(kp[:, root_index], c, canonical)  # (N, 2) Eq. 5
-    root = np.concatenate([root_xy, root_depth_from_canonical(canonical, f)[:, None]], axis=1)  # Eq. 6
-    return Prediction(joints_cam_mm=rel + root[:, None, :], root_cam_mm=root, canonical_depth=canonical)
+    return _placed(rel, kp[:, root_index], c, f, canonical)
 
 
 def predict_flip_test(
@@ -128,6 +126,20 @@ def predict_flip_test(
     rel = both.joints_cam_mm - both.root_cam_mm[:, None]  # (2N, J, 3)
     rel = 0.5 * (rel[:n] + flip_joints_cam(rel[n:]))
     canonical = 0.5 * (both.canonical_depth[:n] + both.canonical_depth[n:])
-    root_xy = root_xy_from_canonical(kp[:, root_index], c, canonical)  # (N, 2) Eq. 5
-    root = np.concatenate([root_xy, root_depth_from_canonical(canonical, f)[:, None]], axis=1)  # Eq. 6
-    return Prediction(joints_cam_mm=rel + root[:, None, :], root_cam_mm=root, canonical_depth=canonical)
+    return _placed(rel, kp[:, root_index], c, f, canonical)
+
+
+def _placed(
+    joints_rel_mm: NDArray[np.float64],
+    root_px: NDArray[np.floating],
+    principal_px: NDArray[np.floating],
+    focal_px: NDArray[np.float64],
+    canonical: NDArray[np.float64],
+) -> Prediction:
+    """``(N, J, 3)`` root-relative poses placed at their root: X and Y by Eq. 5 from the
+    ``(N, 2)`` root pixels, Z by Eq. 6 from the ``(N,)`` canonical depths and focal lengths."""
+    root_xy = root_xy_from_canonical(root_px, principal_px, canonical)  # (N, 2) Eq. 5
+    root = np.concatenate([root_xy, root_depth_from_canonical(canonical, focal_px)[:, None]], axis=1)  # Eq. 6
+    return Prediction(
+        joints_cam_mm=joints_rel_mm + root[:, None, :], root_cam_mm=root, canonical_depth=canonical
+    )
