@@ -84,12 +84,12 @@ def data_prior(
 ) -> None:
     """Fit the Gaussian 2D-pose prior used to fill in missing joints (train split, training cameras)."""
     from abspose._files import write_text_atomic
-    from abspose.data import BodyScaleConfig, MocapDataset, VirtualCameraConfig, split_subjects
+    from abspose.data import BodyModelConfig, MocapDataset, VirtualCameraConfig, split_subjects
     from abspose.model.feed import draw_epoch
     from abspose.model.impute import fit_pose_prior
 
     data = MocapDataset.load(dataset).select_subjects(split_subjects("train"))
-    arrays = draw_epoch(data, np.random.default_rng([seed, 5]), VirtualCameraConfig(), BodyScaleConfig())
+    arrays = draw_epoch(data, np.random.default_rng([seed, 5]), VirtualCameraConfig(), BodyModelConfig())
     prior = fit_pose_prior(
         arrays.keypoints_px,
         provenance={
@@ -133,6 +133,42 @@ def data_cmu(
     if plot is not None:
         _plot_rigs(dataset, plot)
         console.print(f"wrote {plot}")
+
+
+@data_app.command("build")
+def data_build(
+    out: Annotated[Path, typer.Option(help="Dataset file to write (.npz).")],
+    data_dir: Annotated[
+        Path | None, typer.Option(help="The shared data folder (default: $ABSPOSE_DATA or ../shared/data).")
+    ] = None,
+    fps: Annotated[float, typer.Option(help="CMU frame rate after resampling [Hz].")] = 30.0,
+    reactidle_fps: Annotated[float, typer.Option(help="ReActIdle frame rate (idle standing) [Hz].")] = 2.0,
+    lab_fps: Annotated[float, typer.Option(help="Lab marker trials' frame rate [Hz].")] = 10.0,
+) -> None:
+    """Convert every motion source (CMU BVH, ReActIdle BVH, lab TRC trials) to one H36M-17 dataset."""
+    from abspose.data import data_root
+    from abspose.data.sources import build_training_set
+
+    root = data_dir if data_dir is not None else data_root()
+    assert root is not None
+    start = time.perf_counter()
+    with Progress(
+        TextColumn("[bold]converting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("", total=None)
+        dataset, skipped = build_training_set(
+            root, fps=fps, reactidle_fps=reactidle_fps, lab_fps=lab_fps,
+            progress=lambda done, n, name: progress.update(task, completed=done, total=n, description=name),
+        )  # fmt: skip
+    dataset.save(out)
+    console.print(
+        f"wrote {out}: {len(dataset)} frames from {len(dataset.clip_names)} clips, "
+        f"{len(set(dataset.clip_subjects.tolist()))} people, in {time.perf_counter() - start:.1f} s"
+    )
+    for name, reason in skipped.items():
+        console.print(f"skipped {escape(name)}: {escape(reason)}")
+    _print_summary(dataset)
 
 
 @data_app.command("cameras-json")

@@ -9,7 +9,10 @@ turned with the head joint's world rotation.
 Approximations, all documented here:
 
 * ``pelvis`` is mid-thighs (hip joint centres), as in Human3.6M.
-* ``spine`` is mid(pelvis, thorax); Human3.6M's spine marker sits a little higher and back.
+* ``spine`` is placed as Human3.6M places it (:func:`abspose.data.body.place_spine`: 48.5% of
+  the way up from the pelvis to the thorax, 6.9% of that distance towards the back).
+* Bone lengths are the rigs' own; training retargets every pose to a body of the body model
+  (:mod:`abspose.data.body`), which sets Human3.6M's hip and shoulder widths.
 * ``nose`` is mid-eyes (daz, iclone) or 90 mm forward / 30 mm down of the ASF head joint.
 * ``head_top`` is 150 mm (daz, iclone; 100 mm for the ASF rig, whose head joint is higher)
   beyond the head joint along the rest-pose neck→head direction.
@@ -19,15 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
 
+from abspose.data.body import place_spine
 from abspose.data.bvh import BvhMotion
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
 
-__all__ = ["ASF", "DAZ", "ICLONE", "RIGS", "Along", "Attached", "Mid", "Rig", "detect_rig"]
+__all__ = ["ASF", "DAZ", "ICLONE", "REACTIDLE", "RIGS", "Along", "Attached", "Mid", "Rig", "detect_rig"]
 
 #: CMU ASF length unit: ``length 0.45`` in the ASF header means 1 unit = (1/0.45) inch.
 _ASF_UNIT_MM = 25.4 / 0.45
@@ -98,6 +103,7 @@ class Rig:
         for j, recipe in enumerate(self.recipes):
             out[:, j] = _evaluate(recipe, motion, self.unit_mm)
         out *= self.unit_mm
+        out = place_spine(out)
         return out[1:] if self.drop_first_frame else out
 
 
@@ -201,8 +207,34 @@ ASF = _rig(
     signature=("lfemur", "ltibia", "lowerneck"),
 )
 
+# ReActIdle's Blender-style rig (metres): ``face`` sits at eye level 178 mm above ``neck``; its
+# End Site is only 23 mm in front of it, so the head top is placed like the daz one. The wrist
+# is the forearm's End Site, which lies along the rest-pose upper arm → forearm direction.
+REACTIDLE = Rig(
+    "reactidle",
+    1000.0,
+    False,
+    tuple(
+        cast(
+            dict[str, Recipe],
+            {
+                **_limbs("thigh.{S}", "shin.{S}", "foot.{S}", "upper_arm.{S}", "forearm.{S}", "forearm.{S}"),
+                "l_wrist": Along("forearm.L", "upper_arm.L", 230.0),
+                "r_wrist": Along("forearm.R", "upper_arm.R", 230.0),
+                "pelvis": Mid(("thigh.L", "thigh.R")),
+                "thorax": Mid(("neck",)),
+                "spine": Mid(("thigh.L", "thigh.R", "neck", "neck")),
+                "nose": Mid(("face",)),
+                "head_top": Along("face", "neck", 150.0),
+            },
+        )[n]
+        for n in H36M17.joint_names
+    ),
+    ("thigh.L", "shin.L", "spine.001", "face"),
+)
+
 #: Known rigs by name.
-RIGS: dict[str, Rig] = {r.name: r for r in (DAZ, ICLONE, ASF)}
+RIGS: dict[str, Rig] = {r.name: r for r in (DAZ, ICLONE, ASF, REACTIDLE)}
 
 
 def detect_rig(joint_names: Sequence[str]) -> Rig:

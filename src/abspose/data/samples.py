@@ -1,8 +1,10 @@
-"""Training samples in one call: body-size augmentation, then a virtual camera per pose.
+"""Training samples in one call: a body per pose, new postures, then a virtual camera per pose.
 
-Each body is scaled to a target stature drawn from ``BodyScaleConfig``; the per-bone jitter
-that follows moves the stature by a few percent, so recorded statures
-(``CameraSamples.stature_mm``) spread slightly beyond the clipping range.
+Each pose is retargeted to a body drawn from the body model (:mod:`abspose.data.body`,
+``BodyModelConfig``: Human3.6M-17 joint convention, adult anthropometry), then a share of the
+poses get a new posture or another pose's limbs (:mod:`abspose.data.postures`), then a virtual
+camera. The older ``BodyScaleConfig`` (the rigs' bodies rescaled to a stature, bone jitter) is
+still accepted.
 
 >>> import numpy as np
 >>> from abspose.data import convert_bvh, floor_height_mm, sample_bvh_path
@@ -20,8 +22,10 @@ from typing import Any
 import numpy as np
 
 from abspose.data.augment import BodyScaleConfig, random_bone_factors, scale_bones, skeleton_stature_mm
+from abspose.data.body import BodyModelConfig, retarget, sample_bodies
 from abspose.data.cameras import CameraSamples, VirtualCameraConfig, sample_cameras
 from abspose.data.dataset import MocapDataset
+from abspose.data.postures import PostureConfig, augment_postures
 
 __all__ = ["sample_dataset_views", "sample_views"]
 
@@ -31,23 +35,30 @@ def sample_views(
     floor_y_mm: Any,
     rng: np.random.Generator,
     cameras: VirtualCameraConfig | None = None,
-    body: BodyScaleConfig | None = None,
+    body: BodyModelConfig | BodyScaleConfig | None = None,
     *,
     augment: bool = True,
+    postures: PostureConfig | None = None,
 ) -> CameraSamples:
-    """Augment ``(N, 17, 3)`` world poses' body sizes and view each through a virtual camera.
+    """Give ``(N, 17, 3)`` world poses new bodies (and postures) and view each through a virtual camera.
 
     Args:
         joints_world_mm: ``(N, 17, 3)`` poses in the y-up world [mm].
         floor_y_mm: ``(N,)`` or scalar floor height [mm].
         rng: random generator; the same seed and inputs give the same samples.
         cameras: camera ranges (default :class:`VirtualCameraConfig`).
-        body: body-size ranges (default :class:`BodyScaleConfig`).
-        augment: False keeps the rigs' own bodies.
+        body: the bodies (default :class:`~abspose.data.body.BodyModelConfig`).
+        augment: False keeps the captured bodies.
+        postures: posture changes after the body (None: none).
     """
     joints = np.asarray(joints_world_mm, dtype=np.float64)
     if augment:
-        joints = scale_bones(joints, random_bone_factors(joints, body or BodyScaleConfig(), rng))
+        if isinstance(body, BodyScaleConfig):
+            joints = scale_bones(joints, random_bone_factors(joints, body, rng))
+        else:
+            joints = retarget(joints, sample_bodies(len(joints), rng, body).bone_lengths_mm)
+    if postures is not None:
+        joints = augment_postures(joints, floor_y_mm, rng, postures)
     samples = sample_cameras(joints, floor_y_mm, rng, cameras or VirtualCameraConfig())
     return replace(samples, stature_mm=skeleton_stature_mm(joints))
 
@@ -56,9 +67,12 @@ def sample_dataset_views(
     dataset: MocapDataset,
     rng: np.random.Generator,
     cameras: VirtualCameraConfig | None = None,
-    body: BodyScaleConfig | None = None,
+    body: BodyModelConfig | BodyScaleConfig | None = None,
     *,
     augment: bool = True,
+    postures: PostureConfig | None = None,
 ) -> CameraSamples:
     """:func:`sample_views` over every frame of a :class:`MocapDataset`."""
-    return sample_views(dataset.joints_world_mm, dataset.floor_y_mm, rng, cameras, body, augment=augment)
+    return sample_views(
+        dataset.joints_world_mm, dataset.floor_y_mm, rng, cameras, body, augment=augment, postures=postures
+    )

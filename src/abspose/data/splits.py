@@ -21,10 +21,34 @@ from abspose.errors import AbsPoseError
 
 __all__ = ["SPLITS", "split_subjects"]
 
+#: Subjects per split: CMU numbers, ReActIdle persons as 1000 + NNN, lab-trial persons 2001...
+#: (:data:`abspose.data.sources.LAB_PEOPLE`). The lab test people include the only real
+#: sit-to-stand trials, so sitting is tested on a person no training frame has.
 SPLITS: dict[str, tuple[int, ...]] = {
-    "train": (1, 2, 5, 7, 10, 12, 14),
-    "val": (3, 8, 9),
-    "test": (6, 13, 16),
+    "train": (
+        1,
+        2,
+        5,
+        7,
+        10,
+        12,
+        14,
+        1000,
+        1001,
+        1002,
+        1003,
+        1004,
+        1007,
+        1008,
+        1009,
+        1010,
+        1011,
+        2003,
+        2004,
+        2005,
+    ),
+    "val": (3, 8, 9, 1012, 1013),
+    "test": (6, 13, 16, 1014, 1015, 2001, 2002),
 }
 
 

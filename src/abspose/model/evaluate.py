@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose.data.augment import BodyScaleConfig
+from abspose.data.body import BodyModelConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
 from abspose.errors import AbsPoseError
@@ -63,7 +64,7 @@ def evaluate_lifter(
     *,
     seed: int = 0,
     cameras: VirtualCameraConfig | None = None,
-    body: BodyScaleConfig | None = None,
+    body: BodyModelConfig | BodyScaleConfig | None = None,
     root: Literal["lifter", "mehta"] = "lifter",
     known_stature: bool = False,
     input_errors: ErrorModel | NDArray[np.float64] | None = None,
@@ -86,7 +87,7 @@ def evaluate_lifter(
         dataset,
         np.random.default_rng([seed, 7]),
         cameras or VirtualCameraConfig(),
-        body or BodyScaleConfig(),
+        body or BodyModelConfig(),
         flip=False,
     )
     keypoints = arrays.keypoints_px

@@ -9,9 +9,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose.data.augment import BodyScaleConfig
+from abspose.data.body import BodyModelConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
 from abspose.data.frames import CameraFrames
+from abspose.data.postures import PostureConfig
 from abspose.data.samples import sample_views
 from abspose.errors import AbsPoseError
 from abspose.geometry.flip import flip_joints_cam, flip_keypoints_px
@@ -42,13 +44,14 @@ def draw_epoch(
     dataset: MocapDataset,
     rng: np.random.Generator,
     cameras: VirtualCameraConfig,
-    body: BodyScaleConfig,
+    body: BodyModelConfig | BodyScaleConfig,
     *,
     augment_body: bool = True,
     flip: bool = True,
     noise: ErrorModel | None = None,
+    postures: PostureConfig | None = None,
 ) -> LiftingArrays:
-    """New virtual cameras (and bodies) for every frame; half the samples mirrored if ``flip``.
+    """New virtual cameras (bodies, postures) for every frame; half the samples mirrored if ``flip``.
 
     The flip mirrors the image about the principal point and the camera frame about its y-z
     plane, swapping left and right joints, so the pair stays a valid projection. With an
@@ -57,7 +60,13 @@ def draw_epoch(
     """
     _check_noise(noise)
     views = sample_views(
-        dataset.joints_world_mm, dataset.floor_y_mm, rng, cameras, body, augment=augment_body
+        dataset.joints_world_mm,
+        dataset.floor_y_mm,
+        rng,
+        cameras,
+        body,
+        augment=augment_body,
+        postures=postures,
     )
     stature = views.stature_mm if views.stature_mm is not None else np.full(len(views.focal_px), np.nan)
     return _augment(

@@ -26,10 +26,11 @@ import torch
 
 from abspose._device import resolve_device
 from abspose._safetensors import load_optimizer_tensors, optimizer_tensors
-from abspose.data.augment import BodyScaleConfig
+from abspose.data.body import BodyModelConfig
 from abspose.data.cameras import VirtualCameraConfig
 from abspose.data.dataset import MocapDataset
 from abspose.data.frames import CameraFrames
+from abspose.data.postures import PostureConfig
 from abspose.errors import AbsPoseError
 from abspose.metrics import mpjpe, mrpe
 from abspose.model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
@@ -62,8 +63,9 @@ class TrainConfig:
         lr_drop_factor: the drop.
         seed: everything random derives from it.
         flip: random horizontal flip about the principal point.
-        augment_body: random adult statures and bone lengths.
+        augment_body: retarget every pose to a body of the body model.
         cameras, body: sampling ranges.
+        augment_postures: give a share of the training poses new postures (``postures``).
         threads: torch CPU threads (0: torch's default).
         noise: 2D error model added to the inputs: ``""`` (ground-truth 2D), a shipped name
             (``"openpose-mixture"``, ``"mediapipe-mixture"``, their ``-gaussian``) or a ``.json`` from
@@ -80,7 +82,9 @@ class TrainConfig:
     flip: bool = True
     augment_body: bool = True
     cameras: VirtualCameraConfig = field(default_factory=VirtualCameraConfig)
-    body: BodyScaleConfig = field(default_factory=BodyScaleConfig)
+    body: BodyModelConfig = field(default_factory=BodyModelConfig)
+    augment_postures: bool = True
+    postures: PostureConfig = field(default_factory=PostureConfig)
     threads: int = 0
     noise: str = ""
 
@@ -155,6 +159,7 @@ def _draw(
     return draw_epoch(
         source, rng, tc.cameras, tc.body, augment_body=tc.augment_body if training else True,
         flip=tc.flip and training, noise=noise,
+        postures=tc.postures if training and tc.augment_postures else None,
     )  # fmt: skip
 
 
