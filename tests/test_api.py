@@ -73,8 +73,10 @@ def test_bad_inputs_raise_clear_errors(model, rng, kwargs, match):
 
 def test_bad_keypoints(model, rng):
     kw = {"focal_px": 1500.0, "principal_px": (960.0, 540.0), "model": model}
-    with pytest.raises(ShapeError, match="finite"):
+    with pytest.raises(AbsPoseError, match="12 are needed"):  # NaN is a missing joint: none left
         lift(np.full((17, 2), np.nan), **kw)
+    with pytest.raises(ShapeError, match="finite"):
+        lift(np.full((17, 2), np.inf), **kw)
     with pytest.raises(AbsPoseError, match="one point"):
         lift(np.full((17, 2), 100.0), **kw)
     conf = np.ones(17)
@@ -113,3 +115,53 @@ def test_missing_joints_are_filled_in_not_taken_at_zero(model, rng):
     assert a.imputed[0].tolist() == [n == "l_ankle" for n in H36M17.joint_names]
     low = lift(kp, layout="coco17", confidences=np.full(17, 0.2), min_confidence=0.1, **kw)
     assert not low.imputed.any()
+
+
+def test_nan_positions_are_missing_joints_where_confidence_is_zero() -> None:
+    import json
+
+    import numpy as np
+    import pytest
+
+    import abspose
+    from abspose.data.paths import sample_keypoints_path
+    from abspose.errors import ShapeError
+
+    doc = json.loads(sample_keypoints_path().read_text())
+    kp = np.array(doc["keypoints"], dtype=float)
+    conf = np.ones(17)
+    kp[13], conf[13] = np.nan, 0.0
+    args = {"focal_px": doc["focal_px"], "principal_px": doc["principal_px"]}
+    zero = np.array(doc["keypoints"], dtype=float)
+    zero[13] = 0.0
+    a = abspose.lift(kp, confidences=conf, **args)
+    b = abspose.lift(zero, confidences=conf, **args)
+    np.testing.assert_allclose(a.joints_cam_mm, b.joints_cam_mm)  # NaN or 0: the position is unused
+    assert a.imputed[0, 13]
+    c = abspose.lift(kp, **args)  # no confidences: NaN means missing
+    np.testing.assert_allclose(c.joints_cam_mm, a.joints_cam_mm)
+    with pytest.raises(ShapeError, match="NaN at joint 'l_wrist'"):
+        abspose.lift(kp, confidences=np.ones(17), **args)
+    with pytest.raises(ShapeError, match="inf"):
+        abspose.lift(np.where(np.isnan(kp), np.inf, kp), **args)
+
+
+def test_mpii16_input_lifts_with_the_nose_filled_in() -> None:
+    import json
+
+    import numpy as np
+
+    import abspose
+    from abspose.data.paths import sample_keypoints_path
+    from abspose.skeletons import H36M17, MPII16
+
+    doc = json.loads(sample_keypoints_path().read_text())
+    kp = np.array(doc["keypoints"], dtype=float)
+    mpii = np.zeros((16, 2))
+    for i, name in enumerate(MPII16.joint_names):
+        mpii[i] = kp[H36M17.index(name)] if name in H36M17.joint_names else kp[H36M17.index("nose")]
+    args = {"focal_px": doc["focal_px"], "principal_px": doc["principal_px"]}
+    got = abspose.lift(mpii, layout="mpii16", **args)
+    full = abspose.lift(kp, **args)
+    assert got.imputed[0].tolist() == [n == "nose" for n in H36M17.joint_names]
+    assert np.linalg.norm(got.joints_cam_mm - full.joints_cam_mm, axis=-1).mean() < 30.0

@@ -89,7 +89,9 @@ def _frames(path: Path) -> None:
 #: id -> (what goes in, the call)
 CASES: dict[str, Callable[[Path], object]] = {
     "wrong-shape": lambda t: lift(np.zeros((17, 3)), **CAMERA),
-    "nan": lambda t: lift(np.where(np.arange(17)[:, None] == 3, np.nan, GOOD), **CAMERA),
+    "nan": lambda t: lift(
+        np.where(np.arange(17)[:, None] == 3, np.nan, GOOD), confidences=np.ones(17), **CAMERA
+    ),
     "empty": lambda t: lift(np.zeros((0, 17, 2)), **CAMERA),
     "unknown-layout": lambda t: lift(GOOD, layout="openpose18", **CAMERA),
     "focal-zero": lambda t: lift(GOOD, focal_px=0.0, image_size=(640, 480)),

@@ -197,8 +197,11 @@ def lift(
             stays valid whatever the focal length.
         principal_px: ``(2,)`` or ``(N, 2)`` principal point [px]; default the image centre.
         image_size: ``(width, height)`` [px], needed when the focal or principal point is not given.
-        layout: ``"h36m17"``, ``"coco17"``, ``"body25"`` or ``"mediapipe33"``.
-        confidences: optional ``(J,)`` or ``(N, J)`` confidences. A joint at or below
+        layout: ``"h36m17"``, ``"coco17"``, ``"body25"``, ``"body25b"``, ``"mediapipe33"``,
+            ``"mpii16"`` (Stacked Hourglass; no nose, which is then filled in) or ``"h36m32"``.
+        confidences: optional ``(J,)`` or ``(N, J)`` confidences. NaN positions are accepted
+            where the confidence is at or below ``min_confidence`` (without confidences, a NaN
+            joint counts as missing). A joint at or below
             ``min_confidence`` is missing: its 2D position is ignored and filled in from the
             visible joints by a Gaussian 2D-pose prior (``LiftResult.imputed`` tells which);
             a pose needs 12 of the 17 H36M joints (1-3 missing cost 1-4 mm MPJPE).
@@ -220,15 +223,29 @@ def lift(
             collapsed poses, too few visible joints, or a missing image size.
     """
     skeleton = get_layout(layout)
-    kp = check_points(keypoints_px, "keypoints_px", dim=2, joints=skeleton.num_joints)
+    kp = check_points(keypoints_px, "keypoints_px", dim=2, joints=skeleton.num_joints, finite=False)
     kp = kp.reshape(-1, skeleton.num_joints, 2)
     n = kp.shape[0]
     visible = np.ones((n, H36M17.num_joints), dtype=bool)
     conf = None
+    unseen = ~np.isfinite(kp).all(-1)  # (N, J) NaN positions: accepted only as missing joints
+    if np.isinf(kp).any():
+        raise ShapeError("keypoints_px: expected finite values or NaN for missing joints, got inf")
     if confidences is not None:
         conf = _per_pose(confidences, n, (skeleton.num_joints,), "confidences")
         if not np.isfinite(conf).all():
             raise ShapeError("confidences: expected finite values")
+        bad = unseen & (conf > min_confidence)
+        if bad.any():
+            pose, joint = np.argwhere(bad)[0]
+            raise ShapeError(
+                f"keypoints_px: NaN at joint {skeleton.joint_names[joint]!r} of pose {pose} whose confidence "
+                f"is {conf[pose, joint]:g}; give a missing joint confidence 0 (or <= min_confidence)"
+            )
+    elif unseen.any():
+        conf = np.where(unseen, 0.0, 1.0)  # no confidences: a NaN joint is a missing joint
+        min_confidence = 0.0
+    if conf is not None:
         kp = np.where((conf > min_confidence)[..., None], kp, 0.0)  # a missing joint's position is unused
     converted = convert_to_h36m17(kp, skeleton, conf)  # a joint's confidence: min of its sources
     keypoints = converted.keypoints  # (N, 17, 2)

@@ -519,7 +519,7 @@ def lift(
     principal: Annotated[tuple[float, float] | None, typer.Option(help="Principal point CX CY [px].")] = None,
     image_size: Annotated[tuple[int, int] | None, typer.Option(help="Image WIDTH HEIGHT [px].")] = None,
     layout: Annotated[
-        str | None, typer.Option(help="h36m17, coco17, body25, mediapipe33 (default: from the file).")
+        str | None, typer.Option(help="h36m17, coco17, body25, body25b, mediapipe33, mpii16, h36m32 (default: from the file).")
     ] = None,
     model: Annotated[
         Path | None,

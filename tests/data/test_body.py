@@ -36,8 +36,15 @@ def test_statures_follow_the_survey_per_sex() -> None:
 def test_proportions_are_the_h36m_convention_with_spread() -> None:
     bodies = sample_bodies(20_000, np.random.default_rng(1))
     L, stature = bodies.bone_lengths_mm, bodies.stature_mm
-    reference = 80.0 + sum(H36M_TRAINING_BONES_MM[g] for g in ("shin", "thigh", "lower_spine", "upper_spine", "neck", "head"))
-    for joint, group in (("l_knee", "thigh"), ("r_ankle", "shin"), ("l_elbow", "upper_arm"), ("r_hip", "hip_width")):
+    reference = 80.0 + sum(
+        H36M_TRAINING_BONES_MM[g] for g in ("shin", "thigh", "lower_spine", "upper_spine", "neck", "head")
+    )
+    for joint, group in (
+        ("l_knee", "thigh"),
+        ("r_ankle", "shin"),
+        ("l_elbow", "upper_arm"),
+        ("r_hip", "hip_width"),
+    ):
         ratio = L[:, H36M17.index(joint)] / stature
         expected = H36M_TRAINING_BONES_MM[group] / reference
         assert abs(np.median(ratio) / expected - 1) < 0.03, joint

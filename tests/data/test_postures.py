@@ -60,7 +60,9 @@ def test_every_generated_pose_is_plausible(posture: str, seed: int) -> None:
         assert np.all((knee >= lo - 1e-6) & (knee <= hi + 1e-6))
         # The knee bends the anatomical way: the shin swings backwards about the left axis.
         left = out[:, idx("l_hip")] - out[:, idx("r_hip")]
-        assert np.all(np.sum(np.cross(thigh, shin) * left, -1) >= -1e-6 * np.linalg.norm(thigh, axis=-1) ** 2 * 300)
+        assert np.all(
+            np.sum(np.cross(thigh, shin) * left, -1) >= -1e-6 * np.linalg.norm(thigh, axis=-1) ** 2 * 300
+        )
         # Hip flexion: the thigh's angle to the trunk's downward direction, within the limit
         # (abduction can add to the angle, up to its own limit).
         hip = _angle(thigh, -trunk)

@@ -17,8 +17,12 @@ from abspose.skeletons import (
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_conversion_rows_sum_to_one(layout):
-    # Affine combinations: converting commutes with translating the keypoints.
-    assert np.allclose(conversion_matrix(layout).sum(1), 1.0)
+    # Affine combinations: converting commutes with translating the keypoints. A row may be
+    # empty only for a joint the layout lacks (mpii16's nose), which comes out missing.
+    sums = conversion_matrix(layout).sum(1)
+    empty = ~(conversion_matrix(layout) != 0).any(1)
+    assert np.allclose(sums[~empty], 1.0)
+    assert [H36M17.joint_names[j] for j in np.flatnonzero(empty)] == (["nose"] if layout == "mpii16" else [])
 
 
 def test_h36m_identity(rng):
@@ -78,3 +82,38 @@ def test_bad_inputs():
         convert_to_h36m17(np.zeros((17, 2)), "body25")
     with pytest.raises(ShapeError, match="confidences"):
         convert_to_h36m17(np.zeros((17, 2)), "coco17", np.ones(16))
+
+
+def test_mpii16_has_no_nose_and_keeps_its_own_joints() -> None:
+    import numpy as np
+
+    from abspose.skeletons import H36M17, MPII16, convert_to_h36m17
+
+    rng = np.random.default_rng(0)
+    pts = rng.normal(0, 100, (3, 16, 2))
+    out = convert_to_h36m17(pts, "mpii16")
+    nose = H36M17.index("nose")
+    assert out.confidences is not None
+    assert np.all(out.confidences[:, nose] == 0) and np.all(np.delete(out.confidences, nose, axis=1) == 1)
+    for name in ("pelvis", "thorax", "head_top", "l_wrist", "r_ankle", "l_hip"):
+        np.testing.assert_array_equal(out.keypoints[:, H36M17.index(name)], pts[:, MPII16.index(name)])
+    spine = (pts[:, MPII16.index("pelvis")] + pts[:, MPII16.index("thorax")]) / 2
+    np.testing.assert_allclose(out.keypoints[:, H36M17.index("spine")], spine)
+    # Given confidences, the nose stays at 0 and the others take their source's.
+    conf = rng.uniform(0.2, 1.0, (3, 16))
+    got = convert_to_h36m17(pts, "mpii16", conf).confidences
+    assert got is not None and np.all(got[:, nose] == 0)
+    np.testing.assert_array_equal(got[:, H36M17.index("l_knee")], conf[:, MPII16.index("l_knee")])
+
+
+def test_h36m32_picks_the_published_17() -> None:
+    import numpy as np
+
+    from abspose.skeletons import H36M17, H36M32, convert_to_h36m17
+
+    pts = np.arange(32 * 3, dtype=float).reshape(32, 3)
+    out = convert_to_h36m17(pts, "h36m32")
+    picked = [0, 1, 2, 3, 6, 7, 8, 12, 13, 14, 15, 17, 18, 19, 25, 26, 27]  # VideoPose3D's selection
+    np.testing.assert_array_equal(out.keypoints, pts[picked])
+    assert out.confidences is None
+    assert H36M32.num_joints == 32 and H36M32.left_right_pairs

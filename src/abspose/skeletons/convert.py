@@ -19,6 +19,12 @@ head_top    1.5 mid(ears) - 0.5 thorax      1.5 mid(ears) - 0.5 neck        appr
 ``body25b`` (OpenPose's experimental model) is converted like coco17 (it starts with the
 COCO-17 keypoints), with its own ``neck`` as thorax and its detected ``head_top``.
 
+``mpii16`` (MPII's order: r_ankle, r_knee, r_hip, l_hip, l_knee, l_ankle, pelvis, thorax,
+upper_neck, head_top, wrists, elbows, shoulders) keeps its pelvis, thorax and head top, takes
+mid(pelvis, thorax) as the spine and has **no nose**: that joint comes out with confidence 0,
+so :func:`abspose.lift` fills it in from the visible joints. ``h36m32`` is Human3.6M's full
+skeleton: its 17 joints are picked as they are.
+
 Detector hips are surface landmarks, lower and wider than Human3.6M's hip joint centres;
 the head top is extrapolated above the ears along the thorax-to-ears line. A converted
 joint's confidence is the smallest confidence among the joints it is built from.
@@ -41,12 +47,14 @@ from numpy.typing import NDArray
 from abspose._checks import as_float_array
 from abspose.errors import AbsPoseError, ShapeError
 from abspose.skeletons._skeleton import Skeleton
-from abspose.skeletons.layouts import BODY25, BODY25B, COCO17, H36M17, MEDIAPIPE33
+from abspose.skeletons.layouts import BODY25, BODY25B, COCO17, H36M17, H36M32, MEDIAPIPE33, MPII16
 
 __all__ = ["LAYOUTS", "ConvertedKeypoints", "conversion_matrix", "convert_to_h36m17", "get_layout"]
 
 #: Layouts by name, for user-facing ``layout=`` arguments.
-LAYOUTS: dict[str, Skeleton] = {s.name: s for s in (H36M17, COCO17, BODY25, BODY25B, MEDIAPIPE33)}
+LAYOUTS: dict[str, Skeleton] = {
+    s.name: s for s in (H36M17, COCO17, BODY25, BODY25B, MEDIAPIPE33, MPII16, H36M32)
+}
 
 _Recipe = dict[str, dict[str, float]]
 
@@ -90,11 +98,18 @@ _RECIPES: dict[str, _Recipe] = {
         **_detector_recipe(_mid("l_hip", "r_hip"), {"neck": 1.0}),
         "head_top": {"head_top": 1.0},
     },
+    # MPII has its own pelvis, thorax and head top; it has no nose (an empty recipe: missing).
+    "mpii16": {
+        **{n: {n: 1.0} for n in H36M17.joint_names if n not in ("spine", "nose")},
+        "spine": _mid("pelvis", "thorax"),
+        "nose": {},
+    },
+    "h36m32": {n: {n: 1.0} for n in H36M17.joint_names},
 }
 
 
 def get_layout(layout: str | Skeleton) -> Skeleton:
-    """Look a layout up by name (``"h36m17"``, ``"coco17"``, ``"body25"``, ``"mediapipe33"``)."""
+    """Look a layout up by name (one of :data:`LAYOUTS`: ``"h36m17"``, ``"coco17"``, ``"mpii16"``...)."""
     if isinstance(layout, Skeleton):
         return layout
     try:
@@ -139,7 +154,9 @@ def convert_to_h36m17(keypoints: Any, layout: str | Skeleton, confidences: Any =
         confidences: optional ``(..., J_src)`` confidences in [0, 1].
 
     Returns:
-        :class:`ConvertedKeypoints` with ``(..., 17, D)`` points and ``(..., 17)`` confidences.
+        :class:`ConvertedKeypoints` with ``(..., 17, D)`` points and ``(..., 17)`` confidences;
+        a joint the layout has no source for (the nose of ``mpii16``) has confidence 0 and its
+        position is 0, also when no confidences were given.
     """
     source = get_layout(layout)
     if source.name not in _RECIPES:
@@ -160,8 +177,11 @@ def convert_to_h36m17(keypoints: Any, layout: str | Skeleton, confidences: Any =
     W = conversion_matrix(source.name)
     converted = np.einsum("tj,...jd->...td", W, points)  # (..., 17, D)
     conf_out = None
+    used = W != 0  # (17, J_src)
+    absent = ~used.any(axis=1)  # H36M joints this layout has no source for
     if conf is not None:
-        used = W != 0  # (17, J_src)
         expanded = np.where(used, conf[..., None, :], np.inf)  # (..., 17, J_src)
-        conf_out = expanded.min(axis=-1)
+        conf_out = np.where(absent, 0.0, expanded.min(axis=-1))
+    elif absent.any():
+        conf_out = np.broadcast_to(np.where(absent, 0.0, 1.0), converted.shape[:-1]).copy()
     return ConvertedKeypoints(keypoints=converted, confidences=conf_out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abspose.skeletons._skeleton import Skeleton
 
-__all__ = ["BODY25", "BODY25B", "COCO17", "H36M17", "MEDIAPIPE33"]
+__all__ = ["BODY25", "BODY25B", "COCO17", "H36M17", "H36M32", "MEDIAPIPE33", "MPII16"]
 
 #: Human3.6M 17-joint layout in VideoPose3D / MMPose order (the order every abspose array uses).
 #: ``nose`` is Human3.6M's "Neck/Nose" joint; ``head_top`` its "Head" joint.
@@ -100,4 +100,42 @@ MEDIAPIPE33 = Skeleton(
         "l_shoulder", "r_shoulder", "l_hip", "r_hip", "l_knee", "r_knee",
         "l_ankle", "r_ankle", "l_ankle", "r_ankle",
     ),
+)  # fmt: skip
+
+#: MPII's 16 joints (Stacked Hourglass and other MPII-trained detectors), in MPII's order. No
+#: nose: converted to H36M-17, the neck/nose joint is missing and filled in by the 2D prior.
+MPII16 = Skeleton(
+    name="mpii16",
+    joint_names=(
+        "r_ankle", "r_knee", "r_hip", "l_hip", "l_knee", "l_ankle", "pelvis", "thorax",
+        "upper_neck", "head_top", "r_wrist", "r_elbow", "r_shoulder", "l_shoulder", "l_elbow", "l_wrist",
+    ),
+    parents=(
+        "r_knee", "r_hip", "pelvis", "pelvis", "l_hip", "l_knee", None, "pelvis",
+        "thorax", "upper_neck", "r_elbow", "r_shoulder", "thorax", "thorax", "l_shoulder", "l_elbow",
+    ),
+    root="pelvis",
+)  # fmt: skip
+
+#: Human3.6M's full 32-joint skeleton, in the dataset's order (the 17 joints are its
+#: 0 1 2 3 6 7 8 12 13 14 15 17 18 19 25 26 27). ``spine0`` is "Spine", ``spine`` "Spine1",
+#: ``thorax`` "Neck", ``nose`` "Head", ``head_top`` its Site; the ``*_clavicle`` joints are the
+#: "LeftShoulder"/"RightShoulder" bones, ``*_shoulder`` the "LeftArm"/"RightArm" joints.
+H36M32 = Skeleton(
+    name="h36m32",
+    joint_names=(
+        "pelvis", "r_hip", "r_knee", "r_ankle", "r_toe", "r_toe_end",
+        "l_hip", "l_knee", "l_ankle", "l_toe", "l_toe_end",
+        "spine0", "spine", "thorax", "nose", "head_top",
+        "l_clavicle", "l_shoulder", "l_elbow", "l_wrist", "l_thumb", "l_thumb_end", "l_hand", "l_hand_end",
+        "r_clavicle", "r_shoulder", "r_elbow", "r_wrist", "r_thumb", "r_thumb_end", "r_hand", "r_hand_end",
+    ),
+    parents=(
+        None, "pelvis", "r_hip", "r_knee", "r_ankle", "r_toe",
+        "pelvis", "l_hip", "l_knee", "l_ankle", "l_toe",
+        "pelvis", "spine0", "spine", "thorax", "nose",
+        "thorax", "l_clavicle", "l_shoulder", "l_elbow", "l_wrist", "l_thumb", "l_wrist", "l_hand",
+        "thorax", "r_clavicle", "r_shoulder", "r_elbow", "r_wrist", "r_thumb", "r_wrist", "r_hand",
+    ),
+    root="pelvis",
 )  # fmt: skip
