@@ -84,3 +84,19 @@ def test_bad_benchmark_arguments(tmp_path):
     ):
         result = _run(*argv)
         assert isinstance(result.exception, AbsPoseError), (argv, result.output)
+
+
+def test_h36m_subjects_and_protocol_all(tmp_path, rng):
+    # A file holding only training subjects: the default protocol finds nothing and says how to fix it.
+    _fake_tree(tmp_path, rng, subjects=("S1", "S5"), frames=4)
+    p1 = _run("evaluate", "--dataset", "h36m", tmp_path / "data_3d_h36m.npz", "--trust-pickle")
+    assert isinstance(p1.exception, AbsPoseError) and "--protocol all" in str(p1.exception)
+    every = _run("evaluate", "--dataset", "h36m", tmp_path / "data_3d_h36m.npz", "--trust-pickle",
+                 "--protocol", "all", "--by", "subject")  # fmt: skip
+    assert every.exit_code == 0, every.output
+    assert _row(every.output, "all")[1] == str(2 * 2 * 4 * 4)
+    assert _row(every.output, "S1")[1] == _row(every.output, "S5")[1] == str(2 * 4 * 4)
+    one = _run("evaluate", "--dataset", "h36m", tmp_path / "data_3d_h36m.npz", "--trust-pickle",
+               "--subjects", "S5", "--by", "subject")  # fmt: skip
+    assert one.exit_code == 0 and _row(one.output, "all")[1] == str(2 * 4 * 4), one.output
+    assert not any(line.strip("│ ").startswith("S1") for line in one.output.splitlines())

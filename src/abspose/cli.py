@@ -344,8 +344,15 @@ def evaluate(
         typer.Option("--trust-pickle", help="Read pickle files (they can run code: only ones you trust)."),
     ] = False,
     protocol: Annotated[
-        str, typer.Option(help="Human3.6M test subjects: h36m-p1 (S9, S11) or h36m-p2 (S11).")
+        str,
+        typer.Option(
+            help="Human3.6M test subjects: h36m-p1 (S9, S11), h36m-p2 (S11) or all (every subject: "
+            "for a model trained without Human3.6M)."
+        ),
     ] = "h36m-p1",
+    subjects: Annotated[
+        str | None, typer.Option(help="Human3.6M subjects to test on, e.g. S1,S5 (overrides --protocol).")
+    ] = None,
     every: Annotated[
         int, typer.Option(help="Every n-th frame of each sequence (64: a common H36M subset).")
     ] = 1,
@@ -383,7 +390,7 @@ def evaluate(
     from abspose.model.evaluate import evaluate_lifter, plot_evaluation
 
     if dataset in BENCHMARKS:
-        frames = _benchmark_frames(dataset, files or [], cameras, trust_pickle, protocol, universal)
+        frames = _benchmark_frames(dataset, files or [], cameras, trust_pickle, protocol, universal, subjects)
         _evaluate_benchmark(frames.every(every), model, by, plot, flip_test)
         return
     if files:
@@ -430,11 +437,18 @@ def evaluate(
 
 
 def _benchmark_frames(
-    kind: str, files: list[Path], cameras: Path | None, trust_pickle: bool, protocol: str, universal: bool
+    kind: str,
+    files: list[Path],
+    cameras: Path | None,
+    trust_pickle: bool,
+    protocol: str,
+    universal: bool,
+    subjects: str | None = None,
 ) -> Any:
     """The test frames of a benchmark (see `evaluate --dataset`)."""
 
-    from abspose.data import H36M_PROTOCOLS, read_3dhp_test, read_mmpose, read_videopose3d
+    from abspose.data import read_3dhp_test, read_mmpose, read_videopose3d
+    from abspose.data.frames import test_subjects
     from abspose.data._pickle import PickleWarning
 
     want = {"h36m": "data_3d_h36m.npz [data_2d_h36m_<detector>.npz]", "mmpose-h36m": "h36m_test.npz",
@@ -443,8 +457,7 @@ def _benchmark_frames(
         raise AbsPoseError(
             f"--dataset {kind}: expected {want[kind]} as argument, got {[str(f) for f in files]}"
         )
-    if protocol not in H36M_PROTOCOLS:
-        raise AbsPoseError(f"--protocol: expected one of {sorted(H36M_PROTOCOLS)}, got {protocol!r}")
+    wanted = test_subjects(protocol, subjects)
     with _echo_warnings(PickleWarning):
         if kind == "h36m":
             frames = read_videopose3d(
@@ -460,7 +473,12 @@ def _benchmark_frames(
             frames = read_mmpose(files[0], cameras, "h36m" if kind == "mmpose-h36m" else "3dhp",
                                  trust_pickle=trust_pickle)  # fmt: skip
     if kind in ("h36m", "mmpose-h36m"):
-        frames = frames.subjects(H36M_PROTOCOLS[protocol][1])
+        frames = frames.subjects(wanted)
+        if len(frames) == 0:
+            raise AbsPoseError(
+                f"{frames.name}: no frames of subjects {list(wanted)}; pass --subjects with the ones the "
+                "file holds, or --protocol all"
+            )
     return frames
 
 
@@ -519,7 +537,8 @@ def lift(
     principal: Annotated[tuple[float, float] | None, typer.Option(help="Principal point CX CY [px].")] = None,
     image_size: Annotated[tuple[int, int] | None, typer.Option(help="Image WIDTH HEIGHT [px].")] = None,
     layout: Annotated[
-        str | None, typer.Option(help="h36m17, coco17, body25, body25b, mediapipe33, mpii16, h36m32 (default: from the file).")
+        str | None,
+        typer.Option(help="h36m17, coco17, body25, body25b, mediapipe33, mpii16, h36m32 (default: from the file)."),
     ] = None,
     model: Annotated[
         Path | None,

@@ -109,7 +109,7 @@ def test_mpii16_has_no_nose_and_keeps_its_own_joints() -> None:
 def test_h36m32_picks_the_published_17() -> None:
     import numpy as np
 
-    from abspose.skeletons import H36M17, H36M32, convert_to_h36m17
+    from abspose.skeletons import H36M32, convert_to_h36m17
 
     pts = np.arange(32 * 3, dtype=float).reshape(32, 3)
     out = convert_to_h36m17(pts, "h36m32")

@@ -27,12 +27,21 @@ from numpy.typing import NDArray
 
 from abspose.errors import DataError
 
-__all__ = ["H36M_PROTOCOLS", "MPI_INF_3DHP_GROUPS", "CameraFrames", "concat_frames", "protocol_split"]
+__all__ = [
+    "H36M_PROTOCOLS",
+    "MPI_INF_3DHP_GROUPS",
+    "CameraFrames",
+    "concat_frames",
+    "protocol_split",
+    "test_subjects",
+]
 
 #: Human3.6M subject splits: (train, test).
 H36M_PROTOCOLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "h36m-p1": (("S1", "S5", "S6", "S7", "S8"), ("S9", "S11")),
     "h36m-p2": (("S1", "S5", "S6", "S7", "S8", "S9"), ("S11",)),
+    # Every subject as test data: for a model trained without Human3.6M.
+    "all": ((), ("S1", "S5", "S6", "S7", "S8", "S9", "S11")),
 }
 
 #: MPI-INF-3DHP test sequences by scene, as in the paper's Table 5.
@@ -122,6 +131,19 @@ def concat_frames(parts: list[CameraFrames], name: str = "") -> CameraFrames:
         if f.name != "name"
     }
     return CameraFrames(**joined, name=name or parts[0].name)
+
+
+def test_subjects(protocol: str, subjects: str | None = None) -> tuple[str, ...]:
+    """The Human3.6M subjects to test on: ``subjects`` (comma-separated, e.g. ``"S1,S5"``) when
+    given, else the test side of ``protocol`` (:data:`H36M_PROTOCOLS`; ``"all"``: every subject)."""
+    if subjects:
+        names = tuple(s.strip() for s in subjects.split(",") if s.strip())
+        if not names:
+            raise DataError(f"subjects: expected names such as 'S9,S11', got {subjects!r}")
+        return names
+    if protocol not in H36M_PROTOCOLS:
+        raise DataError(f"protocol: expected one of {sorted(H36M_PROTOCOLS)}, got {protocol!r}")
+    return H36M_PROTOCOLS[protocol][1]
 
 
 def protocol_split(frames: CameraFrames, protocol: str) -> tuple[CameraFrames, CameraFrames]:
