@@ -171,6 +171,48 @@ def data_build(
     _print_summary(dataset)
 
 
+@data_app.command("bodies")
+def data_bodies(
+    plot: Annotated[Path, typer.Option(help="PNG to write.")] = Path("bodies.png"),
+    count: Annotated[int, typer.Option(min=100, help="Bodies to draw.")] = 20000,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Also mark each rig's bones from this dataset."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Draw bodies from the body model, plot their bone lengths beside Human3.6M's subjects, and
+    print each bone's median and 5-95% range."""
+    from abspose.data import BodyModelConfig, MocapDataset, body_lengths_mm, sample_bodies
+    from abspose.data.augment import BONE_GROUPS
+    from abspose.data.body import H36M_TRAINING_BONES_MM
+    from abspose.skeletons import H36M17
+    from abspose.viz import plot_body_lengths
+
+    bodies = sample_bodies(count, np.random.default_rng(seed), BodyModelConfig())
+    rigs: dict[str, dict[str, float]] = {}
+    if dataset is not None:
+        data = MocapDataset.load(dataset)
+        lengths = body_lengths_mm(data.joints_world_mm)
+        rig_of = data.clip_rigs[data.clip_index]
+        for rig in sorted(set(rig_of.tolist())):
+            med = np.median(lengths[rig_of == rig], axis=0)
+            rigs[rig] = {g: float(med[H36M17.index(j[0])]) for g, j in BONE_GROUPS.items()}
+    table = Table(title=f"body model, {count} bodies [mm]")
+    for col in ("bone", "H36M S1, S5-S8 mean", "median", "5-95%", *rigs):
+        table.add_column(col)
+    for group, joints in BONE_GROUPS.items():
+        v = bodies.bone_lengths_mm[:, H36M17.index(joints[0])]
+        lo, med, hi = np.percentile(v, [5, 50, 95])
+        table.add_row(group, f"{H36M_TRAINING_BONES_MM[group]:.0f}", f"{med:.0f}", f"{lo:.0f}-{hi:.0f}",
+                      *(f"{r[group]:.0f}" for r in rigs.values()))  # fmt: skip
+    lo, med, hi = np.percentile(bodies.stature_mm, [5, 50, 95])
+    table.add_row("stature", "1708", f"{med:.0f}", f"{lo:.0f}-{hi:.0f}", *("" for _ in rigs))
+    console.print(table)
+    plot_body_lengths(bodies, plot, rigs=rigs)
+    console.print(f"wrote {plot}")
+
+
 @data_app.command("cameras-json")
 def data_cameras_json(
     source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="MMPose's cameras .pkl.")],
@@ -448,8 +490,8 @@ def _benchmark_frames(
     """The test frames of a benchmark (see `evaluate --dataset`)."""
 
     from abspose.data import read_3dhp_test, read_mmpose, read_videopose3d
-    from abspose.data.frames import test_subjects
     from abspose.data._pickle import PickleWarning
+    from abspose.data.frames import test_subjects
 
     want = {"h36m": "data_3d_h36m.npz [data_2d_h36m_<detector>.npz]", "mmpose-h36m": "h36m_test.npz",
             "mmpose-3dhp": "mpi_inf_3dhp_test_valid.npz", "3dhp-test": "the MPI-INF-3DHP folder"}  # fmt: skip
@@ -538,7 +580,9 @@ def lift(
     image_size: Annotated[tuple[int, int] | None, typer.Option(help="Image WIDTH HEIGHT [px].")] = None,
     layout: Annotated[
         str | None,
-        typer.Option(help="h36m17, coco17, body25, body25b, mediapipe33, mpii16, h36m32 (default: from the file)."),
+        typer.Option(
+            help="h36m17, coco17, body25, body25b, mediapipe33, mpii16, h36m32 (default: from the file)."
+        ),
     ] = None,
     model: Annotated[
         Path | None,

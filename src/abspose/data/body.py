@@ -47,6 +47,7 @@ from abspose.skeletons import H36M17
 
 __all__ = [
     "H36M_TRAINING_BONES_MM",
+    "H36M_TRAINING_SUBJECTS_MM",
     "Bodies",
     "BodyModelConfig",
     "body_lengths_mm",
@@ -68,6 +69,20 @@ H36M_TRAINING_BONES_MM: dict[str, float] = {
     "shoulder_width": 151.0,  # thorax - shoulder, each side
     "upper_arm": 282.0,
     "forearm": 250.0,
+}
+
+#: The same table per subject (S1, S5, S6, S7, S8) [mm], for plots beside the body model.
+H36M_TRAINING_SUBJECTS_MM: dict[str, tuple[float, float, float, float, float]] = {
+    "hip_width": (133, 119, 143, 136, 147),
+    "thigh": (443, 428, 487, 449, 452),
+    "shin": (454, 442, 461, 438, 439),
+    "lower_spine": (233, 224, 262, 226, 261),
+    "upper_spine": (257, 254, 260, 255, 251),
+    "neck": (121, 117, 119, 107, 120),
+    "head": (115, 115, 115, 115, 115),
+    "shoulder_width": (151, 143, 149, 140, 169),
+    "upper_arm": (279, 265, 301, 276, 290),
+    "forearm": (252, 249, 258, 247, 244),
 }
 
 _STATURE_GROUPS = ("shin", "thigh", "lower_spine", "upper_spine", "neck", "head")

@@ -1,5 +1,6 @@
 """Plots of poses and error models (matplotlib, headless)."""
 
+from abspose.viz.body import plot_body_lengths
 from abspose.viz.noise import plot_error_model
 from abspose.viz.people import draw_overlay, draw_top_down, person_color, save_people_figure
 from abspose.viz.skeleton import (
@@ -17,6 +18,7 @@ __all__ = [
     "draw_pose_3d",
     "draw_top_down",
     "person_color",
+    "plot_body_lengths",
     "plot_error_model",
     "save_camera_scene",
     "save_camera_scenes",
