@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from abspose._checks import as_float_array
 from abspose.errors import ShapeError
 
-__all__ = ["LeaveOneOut", "leave_one_view_out", "project_with", "triangulate"]
+__all__ = ["LeaveOneOut", "held_out_view_frames", "leave_one_view_out", "project_with", "triangulate"]
 
 
 def project_with(projection: Any, points_world: Any) -> NDArray[np.float64]:
@@ -122,3 +122,70 @@ def leave_one_view_out(
         ref[held] = np.where(enough[..., None], proj, np.nan)
     valid = (conf > 0) & np.isfinite(ref).all(-1)
     return LeaveOneOut(kp, ref, valid)
+
+
+def held_out_view_frames(
+    capture: Any, *, detections: Any = None, min_confidence: float = 0.3, name: str = ""
+) -> Any:
+    """Benchmark frames of a calibrated multi-view capture: each view held out in turn.
+
+    For view v, every joint is triangulated from the *other* views' detections (confidence at
+    least ``min_confidence``, two views or more), converted to H36M-17 in 3D and turned into
+    view v's camera frame: the reference. The 2D input is either the reference reprojected into
+    view v (ground-truth-like 2D; ``detections=None``) or view v's own detections of a
+    :class:`~abspose.noise.pose2sim.MultiViewCapture` of the same frames (``detections``),
+    converted to H36M-17, NaN where below ``min_confidence`` (a missing joint for
+    :func:`abspose.lift`). Frames without a full reference, or (detector input) with fewer than
+    12 detected joints, are left out.
+
+    Args:
+        capture: a :class:`~abspose.noise.pose2sim.MultiViewCapture`: cameras and the detections
+            the references are built from.
+        detections: optional capture whose held-out view's detections are the 2D input.
+
+    Returns:
+        :class:`~abspose.data.frames.CameraFrames` of all views (``camera``: the view's name,
+        ``group``: ``"view <name>"``).
+    """
+    from abspose.data.frames import CameraFrames, concat_frames
+    from abspose.skeletons import convert_to_h36m17
+
+    P = capture.projections
+    v_count = capture.keypoints_px.shape[0]
+    parts = []
+    for held in range(v_count):
+        others = [v for v in range(v_count) if v != held]
+        w = np.where(capture.confidences[others] >= min_confidence, capture.confidences[others], 0.0)
+        world = triangulate(P[others], capture.keypoints_px[others], w)  # (T, J, 3), NaN: < 2 views
+        ref = convert_to_h36m17(world, capture.layout).keypoints  # (T, 17, 3) world [mm]
+        cam = capture.cameras[held]
+        joints_cam = ref @ cam.rot_world_to_cam.T + cam.t_world_to_cam_mm  # (T, 17, 3)
+        keep = np.isfinite(joints_cam).all(axis=(1, 2)) & (joints_cam[..., 2] > 0).all(-1)
+        k = cam.intrinsics
+        if detections is None:
+            kp = joints_cam[..., :2] / joints_cam[..., 2:] * [k.fx, k.fy] + [k.cx, k.cy]
+        else:
+            conv = convert_to_h36m17(
+                detections.keypoints_px[held], detections.layout, detections.confidences[held]
+            )
+            assert conv.confidences is not None
+            seen = conv.confidences >= min_confidence  # (T, 17)
+            kp = np.where(seen[..., None], conv.keypoints, np.nan)
+            keep &= seen.sum(-1) >= 12
+        idx = np.flatnonzero(keep)
+        n = len(idx)
+        parts.append(
+            CameraFrames(
+                joints_cam_mm=joints_cam[idx],
+                keypoints_px=kp[idx],
+                focal_px=np.full(n, (k.fx + k.fy) / 2),
+                principal_px=np.tile([k.cx, k.cy], (n, 1)).astype(np.float64),
+                image_size_px=np.tile(cam.image_size, (n, 1)).astype(np.int64),
+                subject=np.full(n, "pose2sim"),
+                action=np.full(n, "demo"),
+                camera=np.full(n, cam.name),
+                group=np.full(n, f"view {cam.name}"),
+                frame=idx.astype(np.int64),
+            )
+        )
+    return concat_frames(parts, name=name)
