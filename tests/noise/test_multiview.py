@@ -127,3 +127,45 @@ def test_video_demo_reader_runs_the_backend_on_each_camera(tmp_path, walk_cam_mm
     assert np.isfinite(real.errors).all() and np.abs(real.errors).max() < 1e-6
     with pytest.raises(DataError, match=r"pose2sim==0\.10\.49"):
         read_pose2sim_videos(tmp_path / "nothing", PrecomputedBackend(detections))
+
+
+def _synthetic_capture(rng, n_frames=5):
+    """A MultiViewCapture of exact H36M-17 projections in 4 ring cameras."""
+    from abspose.noise.pose2sim import CalibratedCamera, MultiViewCapture
+
+    cams = []
+    for k, P in enumerate(_ring_of_cameras()):
+        K = Intrinsics(1200.0, 1200.0, 640.0, 360.0)
+        Rt = np.linalg.inv(K.matrix) @ P
+        cams.append(CalibratedCamera(f"cam{k}", K, Rt[:, :3], Rt[:, 3], (1280, 720)))
+    X = rng.normal(0, 300, (n_frames, 17, 3)) + [0.0, 1000.0, 0.0]
+    kp = np.stack([project_with(c.projection, X) for c in cams])
+    return MultiViewCapture(tuple(cams), kp, np.ones(kp.shape[:-1]), "h36m17"), X
+
+
+def test_held_out_view_frames_reference_and_inputs(rng):
+    from abspose.noise.multiview import held_out_view_frames
+
+    capture, X = _synthetic_capture(rng)
+    frames = held_out_view_frames(capture)
+    assert len(frames) == 4 * 5 and set(frames.camera.tolist()) == {"cam0", "cam1", "cam2", "cam3"}
+    for k, cam in enumerate(capture.cameras):
+        sel = frames.camera == cam.name
+        # The reference is the true 3D in that camera's frame; the 2D its exact projection.
+        np.testing.assert_allclose(frames.joints_cam_mm[sel], X @ cam.rot_world_to_cam.T + cam.t_world_to_cam_mm,
+                                   atol=1e-4)  # fmt: skip
+        np.testing.assert_allclose(frames.keypoints_px[sel], capture.keypoints_px[k], atol=1e-4)
+    # Detector input: the held-out view's own detections; low-confidence joints become NaN.
+    conf = capture.confidences.copy()
+    conf[1, 2, 13] = 0.0  # view 1, frame 2, left wrist missing
+    conf[2, 3, :6] = 0.0  # view 2, frame 3: 11 joints left, too few to lift
+    from abspose.noise.pose2sim import MultiViewCapture
+
+    detected = MultiViewCapture(capture.cameras, capture.keypoints_px, conf, "h36m17")
+    out = held_out_view_frames(capture, detections=detected)
+    assert len(out) == 4 * 5 - 1
+    v1 = out.camera == "cam1"
+    assert (
+        np.isnan(out.keypoints_px[v1][2, 13]).all()
+        and np.isfinite(np.delete(out.keypoints_px[v1], 13, 1)).all()
+    )
