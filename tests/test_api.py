@@ -164,4 +164,6 @@ def test_mpii16_input_lifts_with_the_nose_filled_in() -> None:
     got = abspose.lift(mpii, layout="mpii16", **args)
     full = abspose.lift(kp, **args)
     assert got.imputed[0].tolist() == [n == "nose" for n in H36M17.joint_names]
-    assert np.linalg.norm(got.joints_cam_mm - full.joints_cam_mm, axis=-1).mean() < 30.0
+    rel = (got.joints_cam_mm - got.root_cam_mm[:, None]) - (full.joints_cam_mm - full.root_cam_mm[:, None])
+    assert np.linalg.norm(rel, axis=-1).mean() < 25.0  # the pose barely changes without the nose
+    assert abs(got.distance_m[0] / full.distance_m[0] - 1) < 0.02

@@ -273,7 +273,10 @@ def data_views(
 @app.command()
 def train(
     dataset: Annotated[
-        Path, typer.Option(exists=True, dir_okay=False, help="Dataset .npz from `abspose data cmu`.")
+        Path,
+        typer.Option(
+            exists=True, dir_okay=False, help="Dataset .npz from `abspose data build` (or `data cmu`)."
+        ),
     ],
     out: Annotated[Path, typer.Option(help="Checkpoint to write after every epoch (resumed if present).")],
     release: Annotated[
@@ -300,6 +303,9 @@ def train(
             "mediapipe-mixture, mediapipe-gaussian, or a .json."
         ),
     ] = "",
+    postures: Annotated[
+        bool, typer.Option(help="Posture augmentation (sitting, squatting, kneeling...; docs/data.md).")
+    ] = True,
     device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
 ) -> None:
     """Train the lifter on a dataset's train split, validating on its val split."""
@@ -314,6 +320,7 @@ def train(
     tc = TrainConfig(
         optimizer=optimizer, epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size,  # type: ignore[arg-type]
         seed=seed, cameras=VirtualCameraConfig(focal_px=(focal_min, focal_max)), noise=noise,
+        augment_postures=postures,
     )  # fmt: skip
     train_set, val_set = (
         data.select_subjects(split_subjects("train")),
