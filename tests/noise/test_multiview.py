@@ -152,8 +152,8 @@ def test_held_out_view_frames_reference_and_inputs(rng):
     for k, cam in enumerate(capture.cameras):
         sel = frames.camera == cam.name
         # The reference is the true 3D in that camera's frame; the 2D its exact projection.
-        np.testing.assert_allclose(frames.joints_cam_mm[sel], X @ cam.rot_world_to_cam.T + cam.t_world_to_cam_mm,
-                                   atol=1e-4)  # fmt: skip
+        expected = X @ cam.rot_world_to_cam.T + cam.t_world_to_cam_mm
+        np.testing.assert_allclose(frames.joints_cam_mm[sel], expected, atol=1e-4)
         np.testing.assert_allclose(frames.keypoints_px[sel], capture.keypoints_px[k], atol=1e-4)
     # Detector input: the held-out view's own detections; low-confidence joints become NaN.
     conf = capture.confidences.copy()
