@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The ablations of docs/results.md, on CMU with virtual cameras (GT 2D).
-# Usage: bash benchmarks/ablations.sh DATASET.npz OUTDIR   (about 30 minutes on 2 cores)
+# The ablations of docs/results.md, with virtual cameras (GT 2D), on the dataset of
+# `abspose data build` (CMU + ReActIdle + lab trials; body model and postures on by default).
+# Usage: bash benchmarks/ablations.sh DATASET.npz OUTDIR   (about 45 minutes on 2 cores)
 set -euo pipefail
-data=${1:?dataset .npz from abspose data cmu}
+data=${1:?dataset .npz from abspose data build}
 out=${2:?output folder}
 mkdir -p "$out"
 abspose=${ABSPOSE:-.venv/bin/abspose}
@@ -50,3 +51,11 @@ for noise in none openpose-gaussian openpose-mixture; do
       > "$out/t2_${noise}_$test.eval.txt"
   done
 done
+
+# (e) posture augmentation on / off, scored on real held-out people per posture (sit, squat,
+# stand, walk, jump) by benchmarks/real_capture.py.
+"$abspose" train "${common[@]}" --no-postures --out "$out/tp_off.safetensors" > "$out/tp_off.train.log"
+python=${PYTHON:-.venv/bin/python}
+"$python" benchmarks/real_capture.py "$data" "$out/t1_both.safetensors" "$out/tp_off.safetensors" \
+  --json "$out/postures.json" > "$out/postures.txt"
+cat "$out/postures.txt"

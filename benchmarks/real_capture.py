@@ -70,6 +70,12 @@ def main() -> None:
     parser.add_argument("--views", type=int, default=3)
     parser.add_argument("--pose2sim", type=Path, help="pose2sim 0.3.6 wheel (OpenPose detections)")
     parser.add_argument("--pose2sim-videos", type=Path, help="pose2sim 0.10.49 wheel (videos, MediaPipe)")
+    parser.add_argument(
+        "--detector-like",
+        default="openpose-mixture",
+        help="also score the held-out people with samples of this error model on the 2D and the nose "
+        "missing, as an MPII-trained detector gives (mpii16 layout); '' to skip",
+    )
     args = parser.parse_args()
     data = MocapDataset.load(args.dataset)
     test = [s for s in split_subjects("test") if s >= 1000]
@@ -84,6 +90,11 @@ def main() -> None:
             held, np.random.default_rng([0, 17]), views_per_frame=args.views, name="real-capture"
         )
     }
+    if args.detector_like:
+        frames = next(iter(benches.values()))
+        benches[f"the same, {args.detector_like} 2D errors, nose missing (mpii16-like)"] = detector_like(
+            frames, args.detector_like
+        )
     benches.update(pose2sim_benchmarks(args.pose2sim, args.pose2sim_videos))
     results: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
     for bench, frames in benches.items():
@@ -101,6 +112,21 @@ def main() -> None:
                 )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+
+
+def detector_like(frames, model_name: str):  # type: ignore[no-untyped-def]
+    """The frames with errors sampled from a shipped 2D error model and no nose."""
+    from dataclasses import replace
+
+    from abspose.geometry import pose_scale
+    from abspose.noise.model import load_error_model
+
+    noise = load_error_model(model_name)
+    kp = frames.keypoints_px + noise.sample_px(
+        pose_scale(frames.keypoints_px), np.random.default_rng([0, 19])
+    )
+    kp[:, H36M17.index("nose")] = np.nan
+    return replace(frames, keypoints_px=kp)
 
 
 def pose2sim_benchmarks(openpose: Path | None, videos: Path | None) -> dict[str, object]:

@@ -303,6 +303,10 @@ def train(
             "mediapipe-mixture, mediapipe-gaussian, or a .json."
         ),
     ] = "",
+    noise_fraction: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="Share of the samples given --noise errors (the rest exact)."),
+    ] = 1.0,
     postures: Annotated[
         bool, typer.Option(help="Posture augmentation (sitting, squatting, kneeling...; docs/data.md).")
     ] = True,
@@ -320,7 +324,7 @@ def train(
     tc = TrainConfig(
         optimizer=optimizer, epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size,  # type: ignore[arg-type]
         seed=seed, cameras=VirtualCameraConfig(focal_px=(focal_min, focal_max)), noise=noise,
-        augment_postures=postures,
+        augment_postures=postures, noise_fraction=noise_fraction,
     )  # fmt: skip
     train_set, val_set = (
         data.select_subjects(split_subjects("train")),

@@ -78,3 +78,21 @@ def test_training_on_benchmark_frames(tiny_dataset):
     assert history[-1].loss < history[0].loss
     assert np.isfinite(history[-1].val_mpjpe) and np.isfinite(history[-1].val_mrpe)
     assert not model.training
+
+
+def test_noise_fraction_leaves_the_rest_exact():
+    import numpy as np
+
+    from abspose.data import BodyModelConfig, VirtualCameraConfig, sample_dataset
+    from abspose.model.feed import draw_epoch
+    from abspose.noise.model import load_error_model
+
+    data = sample_dataset(repeat=20)  # 1,200 frames
+    noise = load_error_model("openpose-mixture")
+    args = (data, np.random.default_rng(3), VirtualCameraConfig(), BodyModelConfig())
+    clean = draw_epoch(*args, flip=False)
+    half = draw_epoch(data, np.random.default_rng(3), VirtualCameraConfig(), BodyModelConfig(), flip=False,
+                      noise=noise, noise_fraction=0.5)  # fmt: skip
+    moved = np.abs(half.keypoints_px - clean.keypoints_px).max(axis=(1, 2)) > 1e-3
+    assert 0.4 < moved.mean() < 0.6
+    np.testing.assert_array_equal(half.joints_cam_mm, clean.joints_cam_mm)

@@ -50,6 +50,7 @@ def draw_epoch(
     flip: bool = True,
     noise: ErrorModel | None = None,
     postures: PostureConfig | None = None,
+    noise_fraction: float = 1.0,
 ) -> LiftingArrays:
     """New virtual cameras (bodies, postures) for every frame; half the samples mirrored if ``flip``.
 
@@ -69,13 +70,19 @@ def draw_epoch(
         postures=postures,
     )
     stature = views.stature_mm if views.stature_mm is not None else np.full(len(views.focal_px), np.nan)
+    v = views
     return _augment(
-        views.keypoints_px, views.joints_cam_mm, views.principal_px, views.focal_px, stature, rng, flip, noise
+        v.keypoints_px, v.joints_cam_mm, v.principal_px, v.focal_px, stature, rng, flip, noise, noise_fraction
     )
 
 
 def frames_epoch(
-    frames: CameraFrames, rng: np.random.Generator, *, flip: bool = True, noise: ErrorModel | None = None
+    frames: CameraFrames,
+    rng: np.random.Generator,
+    *,
+    flip: bool = True,
+    noise: ErrorModel | None = None,
+    noise_fraction: float = 1.0,
 ) -> LiftingArrays:
     """One epoch of a benchmark's own frames and real cameras (Human3.6M, MPI-INF-3DHP): the
     same flip and error synthesis as :func:`draw_epoch`, no virtual cameras or body changes."""
@@ -92,6 +99,7 @@ def frames_epoch(
         rng,
         flip,
         noise,
+        noise_fraction,
     )
 
 
@@ -111,8 +119,10 @@ def _augment(
     rng: np.random.Generator,
     flip: bool,
     noise: ErrorModel | None,
+    noise_fraction: float = 1.0,
 ) -> LiftingArrays:
-    """Mirror half the samples (if ``flip``), add sampled 2D errors (if ``noise``)."""
+    """Mirror half the samples (if ``flip``), add sampled 2D errors (if ``noise``) to a share
+    ``noise_fraction`` of them (the others keep exact 2D)."""
     mirror = rng.random(len(kp)) < 0.5 if flip else np.zeros(len(kp), dtype=bool)
     if mirror.any():
         kp = kp.copy()
@@ -120,7 +130,10 @@ def _augment(
         kp[mirror] = flip_keypoints_px(kp[mirror], principal[mirror, 0])
         cam[mirror] = flip_joints_cam(cam[mirror])
     if noise is not None:
-        kp = kp + noise.sample_px(pose_scale(kp), rng)
+        errors = noise.sample_px(pose_scale(kp), rng)  # (N, 17, 2)
+        if noise_fraction < 1.0:
+            errors = errors * (rng.random(len(kp)) < noise_fraction)[:, None, None]
+        kp = kp + errors
     return LiftingArrays(
         keypoints_px=kp.astype(np.float32),
         principal_px=principal.astype(np.float32),

@@ -70,6 +70,7 @@ class TrainConfig:
         noise: 2D error model added to the inputs: ``""`` (ground-truth 2D), a shipped name
             (``"openpose-mixture"``, ``"mediapipe-mixture"``, their ``-gaussian``) or a ``.json`` from
             ``abspose fit-errors``; its content is stored in the checkpoint.
+        noise_fraction: share of the samples that get the 2D errors (the rest exact 2D).
     """
 
     optimizer: Literal["adam", "rmsprop"] = "adam"
@@ -87,10 +88,13 @@ class TrainConfig:
     postures: PostureConfig = field(default_factory=PostureConfig)
     threads: int = 0
     noise: str = ""
+    noise_fraction: float = 1.0
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 2 or self.lr <= 0:
             raise AbsPoseError(f"TrainConfig: expected epochs >= 1, batch_size >= 2, lr > 0, got {self}")
+        if not 0.0 <= self.noise_fraction <= 1.0:
+            raise AbsPoseError(f"TrainConfig.noise_fraction: expected in [0, 1], got {self.noise_fraction}")
         if self.optimizer not in ("adam", "rmsprop"):
             raise AbsPoseError(f"TrainConfig.optimizer: expected 'adam' or 'rmsprop', got {self.optimizer!r}")
 
@@ -155,11 +159,14 @@ def _draw(
     """An epoch of samples: virtual cameras for motion capture, the frames' own cameras for a
     benchmark's :class:`CameraFrames`. Validation draws no flips (and no body changes)."""
     if isinstance(source, CameraFrames):
-        return frames_epoch(source, rng, flip=tc.flip and training, noise=noise)
+        return frames_epoch(
+            source, rng, flip=tc.flip and training, noise=noise, noise_fraction=tc.noise_fraction
+        )
     return draw_epoch(
         source, rng, tc.cameras, tc.body, augment_body=tc.augment_body if training else True,
         flip=tc.flip and training, noise=noise,
         postures=tc.postures if training and tc.augment_postures else None,
+        noise_fraction=tc.noise_fraction,
     )  # fmt: skip
 
 
