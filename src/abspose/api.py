@@ -296,6 +296,6 @@ def lift(
 
     pred = _lift_resolved(model, keypoints, c, f, flip_test)
     if stature_mm is not None:
-        pred = pred.with_stature(stature_mm)
+        pred = pred.with_stature(stature_mm, keypoints, f, c)
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth
     return LiftResult(joints, root, canonical, f, c, focal_is_default, ~visible)

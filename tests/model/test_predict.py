@@ -137,3 +137,23 @@ def test_flip_test_is_exactly_mirror_equivariant(seed):
     plain = predict(model, kp, c, f)
     assert not np.allclose(predict(model, mirrored, c, f).joints_cam_mm, flip_joints_cam(plain.joints_cam_mm),
                            atol=1.0)  # fmt: skip
+
+
+def test_with_stature_uses_the_stature_the_depth_stands_for(walk_cam_mm):
+    """Limbs shrunk towards the root with the depth right: the 2D-consistent stature keeps the
+    depth; the skeleton's own stature would push it away by the shrink factor."""
+    from abspose.data.augment import skeleton_stature_mm
+    from abspose.model.predict import Prediction
+
+    truth = walk_cam_mm[:5] + np.array([300.0, 100.0, 5000.0])  # (5, 17, 3)
+    f, c = np.full(5, 1200.0), np.tile([640.0, 360.0], (5, 1))
+    kp = truth[..., :2] / truth[..., 2:] * 1200.0 + c[:, None]
+    root = truth[:, :1]
+    shrunk = root + 0.9 * (truth - root)
+    pred = Prediction(shrunk, root[:, 0], root[:, 0, 2] / 1200.0)
+    height = skeleton_stature_mm(truth)
+    consistent = pred.with_stature(height, kp, f, c)
+    np.testing.assert_allclose(consistent.root_cam_mm, truth[:, 0], rtol=0.01)
+    naive = pred.with_stature(height)
+    assert np.all(naive.root_cam_mm[:, 2] > truth[:, 0, 2] * 1.08)  # about 1 / 0.9 too far
+    np.testing.assert_allclose(skeleton_stature_mm(naive.joints_cam_mm), height, rtol=1e-9)

@@ -101,7 +101,7 @@ def evaluate_lifter(
     if root == "mehta":
         pred = _with_mehta_root(pred, arrays)
     if known_stature:
-        pred = pred.with_stature(arrays.stature_mm)
+        pred = pred.with_stature(arrays.stature_mm, keypoints, arrays.focal_px, arrays.principal_px)
     acc = PoseErrorAccumulator()
     names = dataset.clip_names[dataset.clip_index].tolist()
     acc.update(pred.joints_cam_mm, gt, pred_root_mm=pred.root_cam_mm, gt_root_mm=gt[:, r], groups=names)

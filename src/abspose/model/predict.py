@@ -31,15 +31,29 @@ class Prediction:
     root_cam_mm: NDArray[np.float64]
     canonical_depth: NDArray[np.float64]
 
-    def with_stature(self, stature_mm: object) -> Prediction:
+    def with_stature(
+        self,
+        stature_mm: object,
+        keypoints_px: object = None,
+        focal_px: object = None,
+        principal_px: object = None,
+    ) -> Prediction:
         """Rescale each pose about the camera centre so its skeleton stature is ``stature_mm``.
 
         A person's size and distance are ambiguous in one image: scaling a pose about the camera
         centre leaves its projection unchanged. A known body height (scalar or ``(N,)``, in mm,
         shoes off, floor to crown) resolves that ambiguity; the posture is kept. Only for the
         H36M-17 layout (the stature is summed along the legs, spine and head).
+
+        Given the ``(N, 17, 2)`` input keypoints with the ``(N,)`` focal length and ``(N, 2)``
+        principal point, the predicted skeleton's stature is first made consistent with the 2D
+        input: a lifter's limbs come out shorter than the depth it predicts implies (regression
+        to the mean), so the prediction projects smaller than the keypoints; the stature the
+        predicted depth stands for is the skeleton's stature times the ratio of the keypoints'
+        spread σ to the projection's. Without them, the skeleton's own stature is used.
         """
         from abspose.data.augment import ANKLE_HEIGHT_MM, skeleton_stature_mm
+        from abspose.geometry.normalize import pose_scale
 
         height = as_float_array(stature_mm, "stature_mm")
         try:
@@ -54,7 +68,17 @@ class Prediction:
                 "pass the height in millimetres"
             )
         # the ankle's height above the floor is a constant of the stature, not a bone
-        factor = (target - ANKLE_HEIGHT_MM) / (skeleton_stature_mm(self.joints_cam_mm) - ANKLE_HEIGHT_MM)
+        chain = skeleton_stature_mm(self.joints_cam_mm) - ANKLE_HEIGHT_MM
+        if keypoints_px is not None and focal_px is not None and principal_px is not None:
+            kp = as_float_array(keypoints_px, "keypoints_px")
+            f = np.broadcast_to(as_float_array(focal_px, "focal_px"), self.canonical_depth.shape)
+            c = np.broadcast_to(
+                as_float_array(principal_px, "principal_px"), (*self.canonical_depth.shape, 2)
+            )
+            J = self.joints_cam_mm
+            projected = J[..., :2] / J[..., 2:] * f[:, None, None] + c[:, None, :]
+            chain = chain * pose_scale(kp) / pose_scale(projected)
+        factor = (target - ANKLE_HEIGHT_MM) / chain
         return Prediction(
             joints_cam_mm=self.joints_cam_mm * factor[:, None, None],
             root_cam_mm=self.root_cam_mm * factor[:, None],
