@@ -160,10 +160,39 @@ def test_mpii16_input_lifts_with_the_nose_filled_in() -> None:
     mpii = np.zeros((16, 2))
     for i, name in enumerate(MPII16.joint_names):
         mpii[i] = kp[H36M17.index(name)] if name in H36M17.joint_names else kp[H36M17.index("nose")]
-    args = {"focal_px": doc["focal_px"], "principal_px": doc["principal_px"]}
+    from abspose.api import default_model_path
+
+    # One model for both, so only the layout differs (model=None would pick the detector model).
+    args = {"focal_px": doc["focal_px"], "principal_px": doc["principal_px"], "model": default_model_path()}
     got = abspose.lift(mpii, layout="mpii16", **args)
     full = abspose.lift(kp, **args)
     assert got.imputed[0].tolist() == [n == "nose" for n in H36M17.joint_names]
     rel = (got.joints_cam_mm - got.root_cam_mm[:, None]) - (full.joints_cam_mm - full.root_cam_mm[:, None])
     assert np.linalg.norm(rel, axis=-1).mean() < 25.0  # the pose barely changes without the nose
     assert abs(got.distance_m[0] / full.distance_m[0] - 1) < 0.02
+
+
+def test_detector_layouts_use_the_detector_model() -> None:
+    import json
+
+    import numpy as np
+
+    import abspose
+    from abspose.api import DETECTOR_LAYOUTS, default_model_kind, default_model_path
+    from abspose.data.paths import sample_keypoints_path
+    from abspose.skeletons import COCO17, H36M17
+
+    doc = json.loads(sample_keypoints_path().read_text())
+    kp = np.array(doc["keypoints"], dtype=float)
+    coco = np.array([kp[H36M17.index(n)] if n in H36M17.joint_names else kp[H36M17.index("head_top")]
+                     for n in COCO17.joint_names])  # fmt: skip
+    args = {"focal_px": doc["focal_px"], "principal_px": doc["principal_px"]}
+    picked = abspose.lift(coco, layout="coco17", **args)
+    detector = abspose.lift(coco, layout="coco17", model=default_model_path("detector"), **args)
+    clean = abspose.lift(coco, layout="coco17", model=default_model_path("clean"), **args)
+    np.testing.assert_allclose(picked.joints_cam_mm, detector.joints_cam_mm)
+    assert not np.allclose(picked.joints_cam_mm, clean.joints_cam_mm)
+    exact = abspose.lift(kp, model=default_model_path("clean"), **args)
+    np.testing.assert_allclose(abspose.lift(kp, **args).joints_cam_mm, exact.joints_cam_mm)
+    assert default_model_kind("h36m17") == default_model_kind("h36m32") == "clean"
+    assert {default_model_kind(n) for n in DETECTOR_LAYOUTS} == {"detector"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,9 +32,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_FOCAL_FACTOR",
+    "DETECTOR_LAYOUTS",
     "AbsPoseWarning",
     "LiftResult",
     "default_focal_px",
+    "default_model_kind",
     "default_model_path",
     "lift",
 ]
@@ -91,25 +93,47 @@ def default_focal_px(width: int, height: int) -> float:
     return DEFAULT_FOCAL_FACTOR * float(max(width, height))
 
 
-def default_model_path() -> Path:
-    """The shipped lifter checkpoint (float16 safetensors inside the package)."""
-    return Path(str(resources.files("abspose") / "assets" / "lifter_default.safetensors"))
+#: Layouts that only detectors produce: their keypoints carry a detector's errors, so
+#: ``model=None`` lifts them with the shipped detector model (see :func:`default_model_path`).
+DETECTOR_LAYOUTS = frozenset({"coco17", "body25", "body25b", "mediapipe33", "mpii16"})
+
+ModelKind = Literal["clean", "detector"]
+
+
+def default_model_path(kind: ModelKind = "clean") -> Path:
+    """A shipped lifter checkpoint (float16 safetensors inside the package).
+
+    ``"clean"``: trained on exact 2D, for ground-truth-like keypoints (projected motion capture,
+    benchmarks' 2D ground truth). ``"detector"``: the same recipe with OpenPose-like 2D errors on
+    half of the training samples, for keypoints from a 2D detector (photos, videos, the
+    :data:`DETECTOR_LAYOUTS`). docs/results.md measures both.
+    """
+    if kind not in ("clean", "detector"):
+        raise AbsPoseError(f"kind: expected 'clean' or 'detector', got {kind!r}")
+    name = "lifter_default.safetensors" if kind == "clean" else "lifter_detector.safetensors"
+    return Path(str(resources.files("abspose") / "assets" / name))
+
+
+def default_model_kind(layout: str) -> ModelKind:
+    """The shipped model ``model=None`` means for keypoints of ``layout``."""
+    return "detector" if layout in DETECTOR_LAYOUTS else "clean"
 
 
 @cache
-def _default_model() -> AbsPoseLifter:
+def _default_model(kind: ModelKind = "clean") -> AbsPoseLifter:
     from abspose.model import load_lifter
 
-    path = default_model_path()
+    path = default_model_path(kind)
     if not path.is_file():
         raise AbsPoseError(f"the shipped model {path} is missing; reinstall abspose or pass model=")
     return load_lifter(path)
 
 
-def _resolve_model(model: Any) -> Any:
-    """An :class:`AbsPoseLifter` or an :class:`~abspose.model.onnx.OnnxLifter` (``.onnx`` path)."""
+def _resolve_model(model: Any, kind: ModelKind = "clean") -> Any:
+    """An :class:`AbsPoseLifter` or an :class:`~abspose.model.onnx.OnnxLifter` (``.onnx`` path);
+    ``None``: the shipped model of ``kind``."""
     if model is None:
-        return _default_model()
+        return _default_model(kind)
     from abspose.model import AbsPoseLifter, load_lifter
     from abspose.model.onnx import OnnxLifter
 
@@ -205,7 +229,9 @@ def lift(
             ``min_confidence`` is missing: its 2D position is ignored and filled in from the
             visible joints by a Gaussian 2D-pose prior (``LiftResult.imputed`` tells which);
             a pose needs 12 of the 17 H36M joints (1-3 missing cost 1-4 mm MPJPE).
-        model: None (the shipped model), a checkpoint path (``.safetensors``, or ``.onnx`` from
+        model: None (a shipped model: the one trained on exact 2D for ``h36m17`` and ``h36m32``
+            keypoints, the detector-trained one for the :data:`DETECTOR_LAYOUTS`; see
+            :func:`default_model_path`), a checkpoint path (``.safetensors``, or ``.onnx`` from
             ``abspose export-onnx``, run by ONNX Runtime), an :class:`AbsPoseLifter` or an
             :class:`~abspose.model.onnx.OnnxLifter`.
         stature_mm: optional known body height, scalar or ``(N,)`` [mm]. One image cannot tell
@@ -294,7 +320,9 @@ def lift(
     if image_size is not None:
         _check_inside_image(keypoints, c, width, height)
 
-    pred = _lift_resolved(model, keypoints, c, f, flip_test)
+    pred = _lift_resolved(
+        _resolve_model(model, default_model_kind(skeleton.name)), keypoints, c, f, flip_test
+    )
     if stature_mm is not None:
         pred = pred.with_stature(stature_mm, keypoints, f, c)
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth

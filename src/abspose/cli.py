@@ -415,7 +415,13 @@ def evaluate(
     by: Annotated[
         str, typer.Option(help="Benchmarks: rows per group (action / scene), subject or camera.")
     ] = "group",
-    model: Annotated[Path | None, typer.Option(help="Checkpoint; default: the shipped model.")] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            help="Checkpoint; default: the shipped model for exact 2D (the detector-trained one for h36m "
+            "with a data_2d_h36m_<detector>.npz)."
+        ),
+    ] = None,
     split: Annotated[str, typer.Option(help="train, val or test.")] = "test",
     seed: Annotated[int, typer.Option(help="Seed of the virtual cameras.")] = 0,
     focal_min: Annotated[float, typer.Option(help="Smallest focal length drawn [px].")] = 500.0,
@@ -444,6 +450,9 @@ def evaluate(
 
     if dataset in BENCHMARKS:
         frames = _benchmark_frames(dataset, files or [], cameras, trust_pickle, protocol, universal, subjects)
+        if model is None and dataset == "h36m" and files is not None and len(files) == 2:
+            model = default_model_path("detector")  # a detector's 2D: the detector-trained model
+            console.print(f"2D from {files[1].name}: lifting with the shipped detector model {model.name}")
         _evaluate_benchmark(frames.every(every), model, by, plot, flip_test)
         return
     if files:

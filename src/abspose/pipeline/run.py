@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose.api import LiftResult, lift
+from abspose.api import LiftResult, _resolve_model, lift
 from abspose.errors import AbsPoseError
 from abspose.estimator2d.base import Backend2D, Poses2D, check_image
 from abspose.pipeline.intrinsics import CameraSetup, resolve_intrinsics
@@ -142,8 +142,8 @@ def lift_image(
         scaled = keypoints.copy()
         scaled[..., 1] = k.cy + (scaled[..., 1] - k.cy) * (k.fx / k.fy)  # square pixels for the lifter
         lifted = lift(
-            scaled, focal_px=k.fx, principal_px=k.principal_px, layout=H36M17.name,
-            confidences=confidences, model=model, min_confidence=min_confidence, flip_test=flip_test,
+            scaled, focal_px=k.fx, principal_px=k.principal_px, layout=H36M17.name, confidences=confidences,
+            model=_resolve_model(model, "detector"), min_confidence=min_confidence, flip_test=flip_test,
         )  # fmt: skip
         lifted = replace(lifted, focal_is_default=camera.focal_is_default)
         keypoints = np.where(lifted.imputed[..., None], np.nan, keypoints)
@@ -240,13 +240,12 @@ def track_video(
     ``smoothing`` (0 off, < 1) smooths each person's canonical root depth over time
     (:class:`RootSmoother`). ``flip_test``: as :func:`lift_image` (on by default).
     """
-    from abspose.api import _resolve_model
 
     info = video_info(path)
     camera = camera or resolve_intrinsics(info.width, info.height)
     tracker = tracker or Tracker()
     smoother = RootSmoother(smoothing)
-    model = _resolve_model(model)  # loaded once, not per frame
+    model = _resolve_model(model, "detector")  # loaded once, not per frame; detector keypoints
     for index, image in enumerate(iter_frames(path, max_frames)):
         frame = lift_image(
             image, backend, camera, model=model, min_confidence=min_confidence,
