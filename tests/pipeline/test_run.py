@@ -31,13 +31,15 @@ def test_lift_image_equals_lift_on_the_same_keypoints(walk_cam_mm):
     joints = np.stack([place(walk_cam_mm, 0, (-800, 0, 5000)), place(walk_cam_mm, 30, (900, 100, 6500))])
     kp = project(joints, cam)
     frame = lift_image(IMAGE, Fixed(kp), CameraSetup(cam, "focal"), flip_test=False)
-    direct = abspose.lift(kp, focal_px=700.0, principal_px=cam.principal_px)
+    # Photos are a detector's keypoints: lift_image uses the shipped detector model.
+    detector = abspose.api.default_model_path("detector")
+    direct = abspose.lift(kp, focal_px=700.0, principal_px=cam.principal_px, model=detector)
     assert np.allclose(frame.lifted.joints_cam_mm, direct.joints_cam_mm)
     assert np.allclose(frame.keypoints_px, kp) and frame.skipped == 0
     # the lifted people are where they stand, to the size ambiguity (here within 15%)
     assert np.allclose(frame.lifted.root_cam_mm[:, 2], joints[:, 0, 2], rtol=0.15)
     flipped = lift_image(IMAGE, Fixed(kp), CameraSetup(cam, "focal"))  # the flip test: on by default here
-    direct = abspose.lift(kp, focal_px=700.0, principal_px=cam.principal_px, flip_test=True)
+    direct = abspose.lift(kp, focal_px=700.0, principal_px=cam.principal_px, flip_test=True, model=detector)
     assert np.allclose(flipped.lifted.joints_cam_mm, direct.joints_cam_mm)
     assert not np.allclose(flipped.lifted.joints_cam_mm, frame.lifted.joints_cam_mm)
 
