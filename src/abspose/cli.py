@@ -82,18 +82,26 @@ def data_prior(
     out: Annotated[Path, typer.Option(help="Prior to write (.json).")],
     seed: Annotated[int, typer.Option(help="Seed of the cameras and bodies.")] = 0,
 ) -> None:
-    """Fit the Gaussian 2D-pose prior used to fill in missing joints (train split, training cameras)."""
+    """Fit the Gaussian 2D-pose prior used to fill in missing joints (train split, training cameras,
+    bodies and postures)."""
     from abspose._files import write_text_atomic
-    from abspose.data import BodyModelConfig, MocapDataset, VirtualCameraConfig, split_subjects
+    from abspose.data import BodyModelConfig, MocapDataset, PostureConfig, VirtualCameraConfig, split_subjects
     from abspose.model.feed import draw_epoch
     from abspose.model.impute import fit_pose_prior
 
     data = MocapDataset.load(dataset).select_subjects(split_subjects("train"))
-    arrays = draw_epoch(data, np.random.default_rng([seed, 5]), VirtualCameraConfig(), BodyModelConfig())
+    arrays = draw_epoch(
+        data,
+        np.random.default_rng([seed, 5]),
+        VirtualCameraConfig(),
+        BodyModelConfig(),
+        postures=PostureConfig(),
+    )
     prior = fit_pose_prior(
         arrays.keypoints_px,
         provenance={
-            "data": f"{dataset.name}, train split, {len(data)} frames, one virtual camera each, flips",
+            "data": f"{dataset.name}, train split, {len(data)} frames, one virtual camera, body and "
+            "posture draw each, flips",
             "command": f"abspose data prior --dataset {dataset.name} --seed {seed}",
         },
     )
