@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 from abspose.api import default_model_path
-from abspose.data import BodyScaleConfig, MocapDataset, VirtualCameraConfig, split_subjects
+from abspose.data import BodyModelConfig, MocapDataset, VirtualCameraConfig, split_subjects
 from abspose.metrics import mpjpe, mrpe, pa_mpjpe
 from abspose.model import load_lifter, predict
 from abspose.model.feed import draw_epoch
@@ -22,7 +22,7 @@ def main(path: str) -> None:
     data = MocapDataset.load(path).select_subjects(split_subjects("test"))
     net = load_lifter(default_model_path())
     prior = load_pose_prior()
-    a = draw_epoch(data, np.random.default_rng([0, 7]), VirtualCameraConfig(), BodyScaleConfig(), flip=False)
+    a = draw_epoch(data, np.random.default_rng([0, 7]), VirtualCameraConfig(), BodyModelConfig(), flip=False)
     gt = a.joints_cam_mm.astype(np.float64)
     rng = np.random.default_rng(3)
     print("missing | fill    | MPJPE | PA-MPJPE | MRPE")
