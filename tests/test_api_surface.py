@@ -29,7 +29,8 @@ PUBLIC = {
     ],
     "abspose.viz": ["draw_overlay", "draw_top_down", "save_people_figure"],
     "abspose.skeletons": [
-        "H36M17", "COCO17", "BODY25", "MEDIAPIPE33", "Skeleton", "convert_to_h36m17", "get_layout",
+        "H36M17", "COCO17", "BODY25", "MEDIAPIPE33", "MPII16", "H36M32", "Skeleton", "convert_to_h36m17",
+        "get_layout",
     ],
     "abspose.geometry": [
         "Intrinsics", "project", "backproject", "shift_principal_point", "pose_location", "pose_scale",
@@ -43,7 +44,11 @@ PUBLIC = {
         "convert_cmu", "convert_bvh", "read_bvh", "MocapDataset", "sample_cameras", "VirtualCameraConfig",
         "scale_bones", "BodyScaleConfig", "SPLITS", "sample_dataset",
         "CameraFrames", "read_videopose3d", "read_mmpose", "read_cameras", "read_3dhp_test", "protocol_split",
+        "BodyModelConfig", "sample_bodies", "retarget", "place_spine", "PostureConfig", "augment_postures",
+        "pose_posture", "exchange_limbs", "read_trc", "opencap_joints_mm", "convert_reactidle",
+        "convert_lab_trials", "build_training_set", "view_frames", "posture_labels", "h36m_widths",
     ],
+    "abspose.api": ["default_model_path", "default_model_kind", "DETECTOR_LAYOUTS"],
 }  # fmt: skip
 
 

@@ -174,8 +174,12 @@ def data_build(
         f"wrote {out}: {len(dataset)} frames from {len(dataset.clip_names)} clips, "
         f"{len(set(dataset.clip_subjects.tolist()))} people, in {time.perf_counter() - start:.1f} s"
     )
+    by_reason: dict[str, list[str]] = {}
     for name, reason in skipped.items():
-        console.print(f"skipped {escape(name)}: {escape(reason)}")
+        by_reason.setdefault(reason, []).append(name)
+    for reason, names in by_reason.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        console.print(f"skipped {len(names)}: {escape(reason)} ({escape(shown)})")
     _print_summary(dataset)
 
 
