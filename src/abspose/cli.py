@@ -109,6 +109,17 @@ def data_prior(
     console.print(f"wrote {out} (fitted on {len(data)} poses)")
 
 
+@contextmanager
+def _conversion_progress() -> Iterator[Any]:
+    """A progress bar for file conversions; yields the ``progress(done, total, name)`` callback."""
+    with Progress(
+        TextColumn("[bold]converting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("", total=None)
+        yield lambda done, total, name: progress.update(task, completed=done, total=total, description=name)
+
+
 @data_app.command("cmu")
 def data_cmu(
     bvh_dir: Annotated[Path, typer.Option(help="Folder with the CMU BVH files (searched recursively).")],
@@ -117,20 +128,11 @@ def data_cmu(
     plot: Annotated[Path | None, typer.Option(help="Also write a PNG of one frame per rig.")] = None,
 ) -> None:
     """Convert CMU motion capture (daz, iclone, ASF rigs) to an H36M-17 dataset in millimetres."""
-    from abspose.data import convert_cmu, find_bvh_files
+    from abspose.data import convert_cmu
 
-    total = len(find_bvh_files(bvh_dir))
     start = time.perf_counter()
-    with Progress(
-        TextColumn("[bold]converting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console,
-    ) as progress:  # fmt: skip
-        task = progress.add_task("", total=total)
-        dataset, clips = convert_cmu(
-            bvh_dir,
-            fps=fps,
-            progress=lambda done, _n, name: progress.update(task, completed=done, description=name),
-        )
+    with _conversion_progress() as progress:
+        dataset, clips = convert_cmu(bvh_dir, fps=fps, progress=progress)
     dataset.save(out)
     seconds = time.perf_counter() - start
     console.print(
@@ -160,15 +162,10 @@ def data_build(
     root = data_dir if data_dir is not None else data_root()
     assert root is not None
     start = time.perf_counter()
-    with Progress(
-        TextColumn("[bold]converting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console,
-    ) as progress:  # fmt: skip
-        task = progress.add_task("", total=None)
+    with _conversion_progress() as progress:
         dataset, skipped = build_training_set(
-            root, fps=fps, reactidle_fps=reactidle_fps, lab_fps=lab_fps,
-            progress=lambda done, n, name: progress.update(task, completed=done, total=n, description=name),
-        )  # fmt: skip
+            root, fps=fps, reactidle_fps=reactidle_fps, lab_fps=lab_fps, progress=progress
+        )
     dataset.save(out)
     console.print(
         f"wrote {out}: {len(dataset)} frames from {len(dataset.clip_names)} clips, "
@@ -195,21 +192,15 @@ def data_bodies(
 ) -> None:
     """Draw bodies from the body model, plot their bone lengths beside Human3.6M's subjects, and
     print each bone's median and 5-95% range."""
-    from abspose.data import BodyModelConfig, MocapDataset, body_lengths_mm, sample_bodies
+    from abspose.data import BodyModelConfig, MocapDataset, sample_bodies
     from abspose.data.augment import BONE_GROUPS
     from abspose.data.body import H36M_TRAINING_BONES_MM
+    from abspose.data.stats import bone_medians_by_rig
     from abspose.skeletons import H36M17
     from abspose.viz import plot_body_lengths
 
     bodies = sample_bodies(count, np.random.default_rng(seed), BodyModelConfig())
-    rigs: dict[str, dict[str, float]] = {}
-    if dataset is not None:
-        data = MocapDataset.load(dataset)
-        lengths = body_lengths_mm(data.joints_world_mm)
-        rig_of = data.clip_rigs[data.clip_index]
-        for rig in sorted(set(rig_of.tolist())):
-            med = np.median(lengths[rig_of == rig], axis=0)
-            rigs[rig] = {g: float(med[H36M17.index(j[0])]) for g, j in BONE_GROUPS.items()}
+    rigs = bone_medians_by_rig(MocapDataset.load(dataset)) if dataset is not None else {}
     table = Table(title=f"body model, {count} bodies [mm]")
     for col in ("bone", "H36M S1, S5-S8 mean", "median", "5-95%", *rigs):
         table.add_column(col)

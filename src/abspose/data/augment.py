@@ -28,7 +28,9 @@ __all__ = [
     "ANKLE_HEIGHT_MM",
     "BONE_GROUPS",
     "BodyScaleConfig",
+    "body_lengths_mm",
     "bone_lengths_mm",
+    "keep_lower_ankle",
     "random_bone_factors",
     "scale_bones",
     "skeleton_stature_mm",
@@ -79,13 +81,26 @@ class BodyScaleConfig:
             raise AbsPoseError(f"bone_log_std: expected >= 0, got {self.bone_log_std}")
 
 
+def body_lengths_mm(joints_mm: Any) -> NDArray[np.float64]:
+    """``(..., 17)`` length of the bone ending at each joint of ``(..., 17, 3)`` poses [mm]
+    (0 for the root)."""
+    P = check_points(joints_mm, "joints_mm", dim=3, joints=H36M17.num_joints)
+    parents = np.array([max(p, 0) for p in H36M17.parent_indices])
+    return np.linalg.norm(P - P[..., parents, :], axis=-1)
+
+
 def bone_lengths_mm(joints_mm: Any) -> dict[str, NDArray[np.float64]]:
     """Length of every H36M-17 bone, ``{child joint: (...) lengths [mm]}``."""
-    P = check_points(joints_mm, "joints_mm", dim=3, joints=H36M17.num_joints)
-    return {
-        child: np.linalg.norm(P[..., H36M17.index(child), :] - P[..., H36M17.index(parent), :], axis=-1)
-        for parent, child in H36M17.bones
-    }
+    lengths = body_lengths_mm(joints_mm)
+    return {child: lengths[..., H36M17.index(child)] for _, child in H36M17.bones}
+
+
+def keep_lower_ankle(before_mm: NDArray[np.float64], after_mm: NDArray[np.float64], up_axis: int = 1) -> None:
+    """Shift ``after_mm`` (in place) along ``up_axis`` so its lower ankle is as high as in ``before_mm``:
+    a rebuilt standing body keeps its feet on the floor."""
+    ankles = H36M17.indices(["l_ankle", "r_ankle"])
+    shift = before_mm[..., ankles, up_axis].min(-1) - after_mm[..., ankles, up_axis].min(-1)
+    after_mm[..., up_axis] += shift[..., None]
 
 
 def scale_bones(joints_world_mm: Any, factors: Any, *, up_axis: int = 1) -> NDArray[np.float64]:
@@ -101,9 +116,7 @@ def scale_bones(joints_world_mm: Any, factors: Any, *, up_axis: int = 1) -> NDAr
         parent = H36M17.parent_indices[j]
         if parent >= 0:
             out[..., j, :] = out[..., parent, :] + f[..., j, None] * (P[..., j, :] - P[..., parent, :])
-    ankles = H36M17.indices(["l_ankle", "r_ankle"])
-    shift = P[..., ankles, up_axis].min(-1) - out[..., ankles, up_axis].min(-1)
-    out[..., up_axis] += shift[..., None]
+    keep_lower_ankle(P, out, up_axis)
     return out
 
 

@@ -41,7 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose._checks import check_points
-from abspose.data.augment import ANKLE_HEIGHT_MM, BONE_GROUPS
+from abspose.data.augment import ANKLE_HEIGHT_MM, BONE_GROUPS, body_lengths_mm, keep_lower_ankle
 from abspose.errors import AbsPoseError
 from abspose.skeletons import H36M17
 
@@ -211,14 +211,6 @@ def sample_bodies(n: int, rng: np.random.Generator, config: BodyModelConfig | No
     return Bodies(bone_lengths_mm=lengths, stature_mm=stature, female=female)
 
 
-def body_lengths_mm(joints_mm: Any) -> NDArray[np.float64]:
-    """``(..., 17)`` length of the bone ending at each joint of ``(..., 17, 3)`` poses [mm]
-    (0 for the root)."""
-    P = check_points(joints_mm, "joints_mm", dim=3, joints=H36M17.num_joints)
-    parents = np.array([max(p, 0) for p in H36M17.parent_indices])
-    return np.linalg.norm(P - P[..., parents, :], axis=-1)
-
-
 #: Children of the width bones: their bone is re-aimed so that they stay where the capture put
 #: them relative to the pelvis / thorax (a narrow rig hip moved out must not push the knee out).
 _REAIMED = {"l_knee": "pelvis", "r_knee": "pelvis", "l_elbow": "thorax", "r_elbow": "thorax"}
@@ -254,9 +246,7 @@ def retarget(joints_world_mm: Any, bone_lengths_mm: Any, *, up_axis: int = 1) ->
             d = P[..., j, :] - P[..., parent, :]
         norm = np.linalg.norm(d, axis=-1, keepdims=True)
         out[..., j, :] = out[..., parent, :] + L[..., j, None] * d / np.maximum(norm, 1e-9)
-    ankles = H36M17.indices(["l_ankle", "r_ankle"])
-    shift = P[..., ankles, up_axis].min(-1) - out[..., ankles, up_axis].min(-1)
-    out[..., up_axis] += shift[..., None]
+    keep_lower_ankle(P, out, up_axis)
     return out
 
 

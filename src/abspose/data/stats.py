@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from abspose.data.augment import bone_lengths_mm
-from abspose.data.dataset import MocapDataset
+import numpy as np
 
-__all__ = ["LIMB_BONES", "BoneStats", "bone_stats_by_rig"]
+from abspose.data.augment import BONE_GROUPS, body_lengths_mm, bone_lengths_mm
+from abspose.data.dataset import MocapDataset
+from abspose.skeletons import H36M17
+
+__all__ = ["LIMB_BONES", "BoneStats", "bone_medians_by_rig", "bone_stats_by_rig"]
 
 #: Limb bones reported, as (name, left child joint, right child joint).
 LIMB_BONES: tuple[tuple[str, str, str], ...] = (
@@ -45,4 +48,16 @@ def bone_stats_by_rig(dataset: MocapDataset) -> dict[str, dict[str, BoneStats]]:
             lm, rm = float(lengths[left].mean()), float(lengths[right].mean())
             stats[name] = BoneStats(lm, rm, abs(lm - rm) / ((lm + rm) / 2.0), int(lengths[left].size))
         out[rig] = stats
+    return out
+
+
+def bone_medians_by_rig(dataset: MocapDataset) -> dict[str, dict[str, float]]:
+    """``{rig: {bone group: median length [mm]}}`` over the frames of each rig (groups of
+    :data:`~abspose.data.augment.BONE_GROUPS`, named by their first joint)."""
+    rigs = dataset.clip_rigs[dataset.clip_index]
+    lengths = body_lengths_mm(dataset.joints_world_mm)  # (N, 17)
+    out: dict[str, dict[str, float]] = {}
+    for rig in sorted(set(rigs.tolist())):
+        med = np.median(lengths[rigs == rig], axis=0)
+        out[rig] = {g: float(med[H36M17.index(joints[0])]) for g, joints in BONE_GROUPS.items()}
     return out

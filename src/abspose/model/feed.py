@@ -70,9 +70,16 @@ def draw_epoch(
         postures=postures,
     )
     stature = views.stature_mm if views.stature_mm is not None else np.full(len(views.focal_px), np.nan)
-    v = views
     return _augment(
-        v.keypoints_px, v.joints_cam_mm, v.principal_px, v.focal_px, stature, rng, flip, noise, noise_fraction
+        views.keypoints_px,
+        views.joints_cam_mm,
+        views.principal_px,
+        views.focal_px,
+        stature,
+        rng,
+        flip,
+        noise,
+        noise_fraction,
     )
 
 

@@ -148,6 +148,7 @@ def held_out_view_frames(
         ``group``: ``"view <name>"``).
     """
     from abspose.data.frames import CameraFrames, concat_frames
+    from abspose.geometry import project
     from abspose.skeletons import convert_to_h36m17
 
     P = capture.projections
@@ -163,7 +164,8 @@ def held_out_view_frames(
         keep = np.isfinite(joints_cam).all(axis=(1, 2)) & (joints_cam[..., 2] > 0).all(-1)
         k = cam.intrinsics
         if detections is None:
-            kp = joints_cam[..., :2] / joints_cam[..., 2:] * [k.fx, k.fy] + [k.cx, k.cy]
+            kp = np.full((*joints_cam.shape[:-1], 2), np.nan)
+            kp[keep] = project(joints_cam[keep], k)
         else:
             conv = convert_to_h36m17(
                 detections.keypoints_px[held], detections.layout, detections.confidences[held]
