@@ -8,16 +8,14 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from abspose._console import console, warn
 from abspose._device import DEVICE_HELP
-from abspose._files import PendingFile
+from abspose._files import PendingFile, atomic_path, check_output_path, refuse_overwriting_inputs
 from abspose.errors import AbsPoseError
 
-console = Console(highlight=False, soft_wrap=True)
-_PROGRESS = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+_PROGRESS = [TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
              TextColumn("{task.fields[fps]:.1f} fps"), TimeElapsedColumn()]  # fmt: skip
 
 FocalOpt = Annotated[float | None, typer.Option(help="Focal length [px].")]
@@ -56,6 +54,22 @@ EstimatorOpt = Annotated[
 ]
 
 
+RESULT_SUFFIXES = (".json", ".csv")
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg", ".jpg")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv")
+
+
+def _check_outputs(
+    outputs: dict[str, tuple[Path | None, tuple[str, ...]]], inputs: list[Path | None]
+) -> None:
+    """Refuse unwritable outputs and outputs that are inputs before any work starts."""
+    for option, (path, suffixes) in outputs.items():
+        if path is not None:
+            check_output_path(path, suffixes, option)
+    refuse_overwriting_inputs({option: path for option, (path, _) in outputs.items()}, inputs)
+
+
 def setup_2d(
     source: Annotated[
         Path | None,
@@ -91,8 +105,8 @@ def _close(backend: Any) -> None:
 
 def _warn_default_focal(camera: Any) -> None:
     if camera.focal_is_default:
-        console.print(
-            f"[yellow]warning:[/yellow] no focal length given: assuming {camera.intrinsics.fx:.0f} px "
+        warn(
+            f"no focal length given: assuming {camera.intrinsics.fx:.0f} px "
             "(max(width, height), a 53° field of view); distances scale with it. Pass --focal, --fov "
             "or --calibration for metric depth (canonical_depth in the output does not depend on it)."
         )
@@ -116,6 +130,14 @@ def image(
     from abspose.io import FrameWriter
     from abspose.pipeline import lift_image, read_image, resolve_intrinsics
 
+    _check_outputs(
+        {
+            "--out": (out, RESULT_SUFFIXES),
+            "--plot": (plot, FIGURE_SUFFIXES),
+            "--overlay": (overlay, IMAGE_SUFFIXES),
+        },
+        [photo, calibration, detections, model, estimator],
+    )
     rgb = read_image(photo)
     camera = resolve_intrinsics(
         rgb.shape[1], rgb.shape[0], focal_px=focal, fov_deg=fov, calibration=calibration
@@ -148,8 +170,9 @@ def image(
 
         from abspose.viz import draw_overlay
 
-        if not cv2.imwrite(str(overlay), draw_overlay(rgb, frame)[..., ::-1]):
-            raise AbsPoseError(f"{overlay}: cannot write it (expected a .png or .jpg path)")
+        with atomic_path(overlay, suffix=overlay.suffix) as tmp:  # OpenCV picks the format by suffix
+            if not cv2.imwrite(tmp, draw_overlay(rgb, frame)[..., ::-1]):
+                raise AbsPoseError(f"{overlay}: cannot write it (expected a .png or .jpg path)")
         console.print(f"wrote {overlay}")
 
 
@@ -209,9 +232,13 @@ def video(
     from abspose.pipeline import resolve_intrinsics, track_video, video_info
     from abspose.viz import draw_overlay
 
-    for anim, suffix in ((bvh, ".bvh"), (trc, ".trc")):
-        if anim is not None and anim.suffix.lower() != suffix:
-            raise AbsPoseError(f"{anim}: expected a file name ending in {suffix}")
+    _check_outputs(
+        {
+            "--out": (out, RESULT_SUFFIXES), "--overlay": (overlay, VIDEO_SUFFIXES),
+            "--map": (map, FIGURE_SUFFIXES), "--bvh": (bvh, (".bvh",)), "--trc": (trc, (".trc",)),
+        },
+        [clip, calibration, detections, model, estimator],
+    )  # fmt: skip
     info = video_info(clip)
     camera = resolve_intrinsics(info.width, info.height, focal_px=focal, fov_deg=fov, calibration=calibration)
     _warn_default_focal(camera)
@@ -227,7 +254,7 @@ def video(
     start = time.perf_counter()
     try:
         with Progress(*_PROGRESS, console=console, transient=False) as progress:
-            task = progress.add_task(escape(clip.name), total=total, fps=0.0)
+            task = progress.add_task(clip.name, total=total, fps=0.0)
             frames = track_video(
                 clip, backend, camera=camera, model=model,
                 min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,

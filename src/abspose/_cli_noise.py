@@ -7,18 +7,18 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from abspose._console import console
 from abspose.errors import AbsPoseError
 
-noise_app = typer.Typer(help="2D detector errors: measure them, fit error models.", no_args_is_help=True)
-console = Console(highlight=False, soft_wrap=True)
+noise_app = typer.Typer(
+    help="2D detector errors: measure them, fit error models.", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 def _print_model(model: Any, title: str) -> None:
-    table = Table(title=escape(title))
+    table = Table(title=title)
     for col in ("joint", "γ", "μx", "μy", "σx", "σy"):
         table.add_column(col)
     for j, name in enumerate(model.joint_names):
@@ -87,9 +87,7 @@ def noise_pose2sim(
         what, name, version = "OpenPose BODY_25B", "openpose_body25b_mixture", "0.3.6"
     real = measure_errors(capture, fit_frames)
     out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez(
-        out_dir / "errors.npz", errors=real.errors, view=real.view, frame=real.frame, fit_frames=fit_frames
-    )
+    real.save(out_dir / "errors.npz")
     fit_rows = real.fit
     complete = np.isfinite(fit_rows).all(-1).any(-1)
     norm = np.linalg.norm(real.errors, axis=-1)

@@ -13,21 +13,26 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from abspose._cli_media import FlipOpt, image, setup_2d, train_2d, video
 from abspose._cli_noise import fit_errors, noise_app
+from abspose._console import console, error, warn
 from abspose._device import DEVICE_HELP
 from abspose.errors import AbsPoseError
 
 if TYPE_CHECKING:
     from abspose.data import CameraSamples, MocapDataset
 
-app = typer.Typer(help="Absolute 3D human pose in camera coordinates.", no_args_is_help=True)
-data_app = typer.Typer(help="Training data: convert motion capture, inspect datasets.", no_args_is_help=True)
+app = typer.Typer(
+    help="Absolute 3D human pose in camera coordinates.", no_args_is_help=True, rich_markup_mode=None
+)
+data_app = typer.Typer(
+    help="Training data: convert motion capture, inspect datasets.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(data_app, name="data")
 app.add_typer(noise_app, name="noise")
 app.command("fit-errors")(fit_errors)
@@ -35,7 +40,6 @@ app.command("setup-2d")(setup_2d)
 app.command("image")(image)
 app.command("video")(video)
 app.command("train-2d")(train_2d)
-console = Console(highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -47,12 +51,12 @@ def _echo_warnings(category: type[Warning] = Warning) -> Iterator[None]:
         warnings.simplefilter("always", category)
         yield
     for message in dict.fromkeys(str(w.message) for w in caught):
-        console.print(f"[yellow]warning:[/yellow] {escape(message)}")
+        warn(message)
 
 
 def _errors_table(title: str, label: str, groups: dict[str, Any], keys: list[str]) -> Table:
     """The metrics table of `evaluate`: one row per group in ``keys``."""
-    table = Table(title=escape(title))
+    table = Table(title=title)
     for col in (label, "n", "MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC"):
         table.add_column(col)
     for key in keys:
@@ -114,7 +118,7 @@ def _conversion_progress() -> Iterator[Any]:
     """A progress bar for file conversions; yields the ``progress(done, total, name)`` callback."""
     with Progress(
         TextColumn("[bold]converting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console,
+        TextColumn("{task.description}", markup=False), console=console,
     ) as progress:  # fmt: skip
         task = progress.add_task("", total=None)
         yield lambda done, total, name: progress.update(task, completed=done, total=total, description=name)
@@ -176,7 +180,7 @@ def data_build(
         by_reason.setdefault(reason, []).append(name)
     for reason, names in by_reason.items():
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        console.print(f"skipped {len(names)}: {escape(reason)} ({escape(shown)})")
+        console.print(f"skipped {len(names)}: {reason} ({shown})")
     _print_summary(dataset)
 
 
@@ -241,7 +245,12 @@ def data_stats(
     """Print frames per split and limb bone lengths per rig of a dataset file."""
     from abspose.data import MocapDataset
 
-    _print_summary(MocapDataset.load(dataset_file))
+    dataset = MocapDataset.load(dataset_file)
+    if len(dataset) == 0:
+        raise AbsPoseError(
+            f"{dataset_file}: the dataset has no frames; convert some with `abspose data build`"
+        )
+    _print_summary(dataset)
 
 
 @data_app.command("views")
@@ -316,9 +325,14 @@ def train(
     device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
 ) -> None:
     """Train the lifter on a dataset's train split, validating on its val split."""
+    from abspose._files import check_output_path, refuse_overwriting_inputs
     from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
     from abspose.model import Checkpoint, LifterConfig, TrainConfig, save_checkpoint, train_lifter
 
+    check_output_path(out, (".safetensors",), "--out")
+    if release is not None:
+        check_output_path(release, (".safetensors",), "--release")
+    refuse_overwriting_inputs({"--out": out, "--release": release}, [dataset])
     data = MocapDataset.load(dataset)
     config = LifterConfig(
         width=width, num_blocks=blocks, dropout=dropout, use_location=location, use_scale=scale,
@@ -336,6 +350,11 @@ def train(
     rank = int(os.environ.get("RANK", "0"))  # under torchrun only rank 0 reports and writes
     if rank == 0:
         console.print(f"training on {len(train_set)} frames, validating on {len(val_set)}; {config}")
+        if len(val_set) == 0:
+            warn(
+                f"{dataset} has no frames of the val split's subjects: "
+                "no validation, and no val MPJPE to watch (docs/data.md lists the split)"
+            )
     start = time.perf_counter()
     with Progress(
         TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
@@ -351,15 +370,20 @@ def train(
             from abspose.model import EpochStats
 
             if isinstance(s, EpochStats):
+                val = (
+                    f"val MPJPE {s.val_mpjpe:.1f} mm, MRPE {s.val_mrpe:.0f} mm"
+                    if np.isfinite(s.val_mpjpe)
+                    else "no validation"
+                )
                 progress.console.print(
                     f"epoch {s.epoch}: loss {s.loss:.1f} (depth {s.depth_loss:.1f}, pose {s.pose_loss:.1f}) "
-                    f"val MPJPE {s.val_mpjpe:.1f} mm, MRPE {s.val_mrpe:.0f} mm, {s.seconds:.1f} s"
+                    f"{val}, {s.seconds:.1f} s"
                 )
                 progress.update(task, epoch=s.epoch + 1, completed=0)
 
         model, history = train_lifter(
-            train_set, config, tc, val=val_set, checkpoint=out, on_epoch=on_epoch, on_step=on_step,
-            device=device,
+            train_set, config, tc, val=val_set if len(val_set) else None, checkpoint=out,
+            on_epoch=on_epoch, on_step=on_step, device=device,
         )  # fmt: skip
     if rank != 0:
         return
@@ -491,7 +515,7 @@ def evaluate(
     title = f"{split} split, {len(data)} frames, focal {focal_min:g}-{focal_max:g} px, {root} root{known}"
     console.print(_errors_table(title, "group", ev.groups, sorted(ev.groups) if per_clip else ["all"]))
     console.print(
-        escape(
+        str(
             f"errors in mm, 3DPCK/AUC in %; root depth error "
             f"{100 * ev.relative_depth_error:.1f}% of the distance"
         )
@@ -571,15 +595,13 @@ def _evaluate_benchmark(frames: Any, model: Path | None, by: str, plot: Path | N
 def _input_errors(source: str) -> Any:
     """Error vectors (held-out rows of an errors.npz) or an error model, for `evaluate`."""
     from abspose.noise import load_error_model
+    from abspose.noise.pose2sim import RealErrors
 
     if source.endswith(".npz"):
-        with np.load(source) as z:
-            if "errors" not in z or "frame" not in z:
-                raise AbsPoseError(f"{source}: expected an errors.npz written by `abspose noise pose2sim`")
-            first = int(z["fit_frames"])
-            rows = z["errors"][z["frame"] >= first]
+        real = RealErrors.load(source)
+        rows = real.held_out
         complete = rows[np.isfinite(rows).all(axis=(1, 2))]
-        console.print(f"{len(complete)} held-out real error vectors (frames >= {first})")
+        console.print(f"{len(complete)} held-out real error vectors (frames >= {real.fit_frames})")
         return complete
     return load_error_model(source)
 
@@ -625,10 +647,13 @@ def lift(
 ) -> None:
     """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
 
+    from abspose._files import check_output_path, refuse_overwriting_inputs
     from abspose.api import AbsPoseWarning
     from abspose.api import lift as lift_keypoints
     from abspose.io import lift_npy, read_keypoints, write_result
 
+    check_output_path(out, (".json", ".csv", ".npy"), "--out")
+    refuse_overwriting_inputs({"--out": out}, [input, model])
     if out.suffix.lower() == ".npy":
         with _echo_warnings(AbsPoseWarning), Progress(console=console) as progress:  # once each
             task = progress.add_task("lifting", total=None)
@@ -644,6 +669,10 @@ def lift(
         console.print(f"wrote {out}: {n} poses, (N, 17, 3) float32 joints in the camera frame [mm]")
         return
     kf = read_keypoints(input)
+    if model is None and kf.from_detector and layout is None:
+        from abspose.api import default_model_path
+
+        model = default_model_path("detector")  # detector 2D, as the image/video pipeline lifts it
     with _echo_warnings(AbsPoseWarning):
         result = lift_keypoints(
             kf.keypoints_px,
@@ -682,7 +711,7 @@ def _print_summary(dataset: MocapDataset) -> None:
         n = int(np.isin(dataset.subjects, subjects).sum())
         table.add_row(split, ", ".join(map(str, subjects)), str(n))
     console.print(table)
-    bones = Table(title=escape("limb bone lengths [mm], left / right (asymmetry)"))
+    bones = Table(title="limb bone lengths [mm], left / right (asymmetry)")
     bones.add_column("rig")
     stats = bone_stats_by_rig(dataset)
     names = list(next(iter(stats.values())))
@@ -774,14 +803,24 @@ def _save_views(views: CameraSamples, path: Path) -> None:
     save_figure(fig, path)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM as SIGINT: unwind (temporary files removed, finished outputs kept), exit 130."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    """Entry point: library errors become one line on stderr and exit code 2."""
+    """Entry point: library errors become one line on stderr and exit code 2; so do the file
+    system's (a read-only folder, a folder given as a file, a name too long). SIGTERM unwinds as
+    SIGINT does, removing temporary files."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
-    except AbsPoseError as exc:
+    except (AbsPoseError, OSError) as exc:
         if _state["debug"]:
             raise
-        Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+        error(str(exc))
         sys.exit(2)
 
 
@@ -901,7 +940,7 @@ def reproduce(
     for slug, t in trainings.items():
         resumes = ", resumes its checkpoint" if (out_dir / f"{slug}.safetensors").is_file() else ""
         console.print(
-            f"  {escape(' = '.join(names[slug]))} ({slug}.safetensors): {len(t.train)} frames, about "
+            f"  {' = '.join(names[slug])} ({slug}.safetensors): {len(t.train)} frames, about "
             f"{_duration(seconds[slug])}{resumes}"
         )
     console.print(f"about {_duration(sum(seconds.values()))} in all on {dev}")
@@ -910,11 +949,9 @@ def reproduce(
 
     def on_run(t: Training) -> None:
         if (out_dir / f"{t.slug}.safetensors").is_file():
-            console.print(f"resuming {escape(' = '.join(names[t.slug]))} from {t.slug}.safetensors")
+            console.print(f"resuming {' = '.join(names[t.slug])} from {t.slug}.safetensors")
         else:
-            console.print(
-                f"training {escape(' = '.join(names[t.slug]))} (about {_duration(seconds[t.slug])})"
-            )
+            console.print(f"training {' = '.join(names[t.slug])} (about {_duration(seconds[t.slug])})")
 
     def on_epoch(s: object) -> None:
         if isinstance(s, EpochStats):
@@ -936,7 +973,7 @@ def export_onnx_command(
         Path | None, typer.Option(exists=True, dir_okay=False, help="Checkpoint; default: the shipped model.")
     ] = None,
     check: Annotated[
-        int, typer.Option(help="Compare with torch on this many random inputs (0: skip).")
+        int, typer.Option(min=0, help="Compare with torch on this many random inputs (0: skip).")
     ] = 1000,
     int8: Annotated[
         bool,
@@ -947,12 +984,13 @@ def export_onnx_command(
     ] = False,
 ) -> None:
     """Export the lifter to ONNX: raw pixels + intrinsics in, absolute joints [mm] out, any batch."""
+    from abspose._files import check_output_path, refuse_overwriting_inputs
     from abspose.api import _resolve_model
     from abspose.model.onnx import OnnxLifter, compare_accuracy, compare_onnx, export_onnx
     from abspose.skeletons import H36M17
 
-    if out.suffix.lower() != ".onnx":
-        raise AbsPoseError(f"{out}: expected a file name ending in .onnx")
+    check_output_path(out, (".onnx",), "--out")
+    refuse_overwriting_inputs({"--out": out}, [model])
     lifter = _resolve_model(model)
     if isinstance(lifter, OnnxLifter):
         raise AbsPoseError(f"{model}: already an ONNX model; give a .safetensors checkpoint")

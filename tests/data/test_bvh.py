@@ -52,3 +52,47 @@ def test_missing_joint_and_broken_files(tmp_path):
         read_bvh(broken)
     with pytest.raises(DataError):
         read_bvh(tmp_path / "missing.bvh")
+
+
+_CUTS_SCRIPT = """
+import sys
+from pathlib import Path
+from abspose.data import read_bvh, sample_bvh_path
+from abspose.errors import DataError
+
+text = sample_bvh_path().read_text()
+motion_at = text.index("MOTION")
+out = Path(sys.argv[1])
+cuts = [0, 1, 9, 20] + list(range(50, motion_at + 40, 97)) + [motion_at + 25]
+for cut in cuts:
+    out.write_text(text[:cut])
+    try:
+        read_bvh(out)
+    except DataError as exc:
+        assert "cannot read as BVH" in str(exc) or "no motion frames" in str(exc), exc
+    else:
+        raise SystemExit(f"a file cut at {cut} chars was read")
+print(len(cuts))
+"""
+
+
+def test_empty_and_cut_short_files_are_refused_without_hanging(tmp_path):
+    """bvhio loops forever at the end of a file cut short: read_bvh must refuse first."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _CUTS_SCRIPT, str(tmp_path / "02_03.bvh")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) > 10
+
+
+def test_empty_file_message(tmp_path):
+    empty = tmp_path / "02_03.bvh"
+    empty.write_bytes(b"")
+    with pytest.raises(DataError, match=r"02_03\.bvh: cannot read as BVH \(the file is empty\)"):
+        read_bvh(empty)

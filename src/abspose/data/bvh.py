@@ -18,7 +18,7 @@ from scipy.spatial.transform import Rotation
 
 from abspose.errors import DataError
 
-__all__ = ["BvhMotion", "read_bvh"]
+__all__ = ["BvhMotion", "check_bvh_structure", "read_bvh"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,91 @@ def _walk(joint: object, parent: str | None, out: dict[str, tuple[object, str | 
         _walk(child, joint.Name, out)  # type: ignore[attr-defined]
 
 
+_CHANNELS = {"Xposition", "Yposition", "Zposition", "Xrotation", "Yrotation", "Zrotation"}
+
+
+def check_bvh_structure(path: Path) -> None:
+    """Check a BVH file's header and first motion line before bvhio parses it.
+
+    bvhio loops forever on an empty file or a header cut short, so the structure is checked
+    here with a bounded pass over the header's tokens: a HIERARCHY with one ROOT, every joint
+    with an OFFSET (3 numbers) and a CHANNELS list, balanced braces, then MOTION, ``Frames: N``,
+    ``Frame Time: t`` and a first frame with one number per channel.
+
+    Raises:
+        DataError: the file cannot be read, or its structure is not a BVH's (says what is wrong).
+    """
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read as BVH ({exc})") from exc
+
+    def bad(why: str) -> DataError:
+        return DataError(f"{path}: cannot read as BVH ({why})")
+
+    head, sep, motion = text.partition("MOTION")
+    if not sep:
+        raise bad("no MOTION section" if text.strip() else "the file is empty")
+    tokens = head.split()
+    if not tokens or tokens[0] != "HIERARCHY":
+        raise bad("expected the file to start with HIERARCHY")
+    if "ROOT" not in tokens:
+        raise bad("no ROOT joint in the HIERARCHY")
+    depth, channels, i = 0, 0, 1
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                raise bad("a '}' without its '{' in the HIERARCHY")
+        elif token == "OFFSET":
+            try:
+                [float(v) for v in tokens[i + 1 : i + 4]]
+            except ValueError:
+                raise bad(f"an OFFSET that is not 3 numbers: {tokens[i + 1 : i + 4]}") from None
+            if len(tokens) < i + 4:
+                raise bad("the HIERARCHY ends inside an OFFSET")
+            i += 3
+        elif token == "CHANNELS":
+            try:
+                count = int(tokens[i + 1])
+            except (IndexError, ValueError):
+                raise bad("CHANNELS without a channel count") from None
+            names = tokens[i + 2 : i + 2 + count]
+            if len(names) != count or not set(names) <= _CHANNELS:
+                raise bad(f"CHANNELS {count} followed by {names}")
+            channels += count
+            i += 1 + count
+        i += 1
+    if depth != 0:
+        raise bad(f"the HIERARCHY's braces do not balance ({depth} unclosed: is the header cut short?)")
+    if channels == 0:
+        raise bad("no CHANNELS in the HIERARCHY")
+    lines = iter(motion.splitlines())
+    header: dict[str, str] = {}
+    for line in lines:
+        if not line.strip():
+            continue
+        key, colon, value = line.partition(":")
+        if not colon:
+            raise bad(f"expected 'Frames:' and 'Frame Time:' after MOTION, got {line.strip()[:40]!r}")
+        header[key.strip()] = value.strip()
+        if key.strip() == "Frame Time":
+            break
+    try:
+        frames = int(header["Frames"])
+        float(header["Frame Time"])
+    except (KeyError, ValueError):
+        raise bad(f"expected 'Frames: N' and 'Frame Time: t' after MOTION, got {header}") from None
+    if frames < 1:
+        raise DataError(f"{path}: the BVH file has no motion frames")
+    first = next((line for line in lines if line.strip()), "")
+    if len(first.split()) != channels:
+        raise bad(f"the first frame has {len(first.split())} values, the HIERARCHY {channels} channels")
+
+
 def read_bvh(path: str | Path, joints: Iterable[str] | None = None) -> BvhMotion:
     """Read a BVH file and compute world transforms of ``joints`` (all joints if None).
 
@@ -74,6 +159,7 @@ def read_bvh(path: str | Path, joints: Iterable[str] | None = None) -> BvhMotion
     import bvhio  # local: bvhio pulls in PyGLM, which only data conversion needs
 
     path = Path(path)
+    check_bvh_structure(path)
     try:
         bvh = bvhio.readAsBvh(str(path))
     except (OSError, SyntaxError, ValueError, IndexError) as exc:

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose.data.augment import ANKLE_HEIGHT_MM
-from abspose.data.bvh import read_bvh
+from abspose.data.bvh import check_bvh_structure, read_bvh
 from abspose.data.dataset import MocapDataset
 from abspose.data.rigs import Rig, detect_rig
 from abspose.errors import DataError
@@ -141,6 +141,7 @@ def convert_bvh(path: str | Path, fps: float | None = None, rig: Rig | None = No
     import bvhio  # local: only conversion needs it
 
     if rig is None:
+        check_bvh_structure(path)
         try:
             header = bvhio.readAsBvh(str(path), loadKeyFrames=False)
         except (OSError, SyntaxError, ValueError, IndexError) as exc:

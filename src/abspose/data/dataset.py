@@ -60,6 +60,19 @@ class MocapDataset:
             raise DataError("clip arrays: expected equal lengths")
         if n and (self.clip_index.min() < 0 or self.clip_index.max() >= c):
             raise DataError("clip_index: out of range of the clips")
+        if n and not np.isfinite(self.joints_world_mm).all():
+            bad = int((~np.isfinite(self.joints_world_mm).all(axis=(1, 2))).sum())
+            raise DataError(
+                f"joints_world_mm: {bad} of {n} frames have NaN or inf joints; expected finite [mm]"
+            )
+        if n:
+            extent = np.ptp(self.joints_world_mm, axis=1).max(axis=-1)  # (N,) largest extent [mm]
+            flat = int((extent < 1.0).sum())
+            if flat:
+                raise DataError(
+                    f"joints_world_mm: {flat} of {n} frames have all 17 joints on one point (within 1 mm; "
+                    "all zeros?); expected poses in millimetres"
+                )
 
     def __len__(self) -> int:
         return int(self.joints_world_mm.shape[0])
@@ -131,8 +144,10 @@ class MocapDataset:
                     clip_floor_y_mm=f["clip_floor_y_mm"],
                     fps=float(f["fps"]),
                 )
-        except DataError:
-            raise
+        except DataError as exc:
+            if str(exc).startswith(str(path)):
+                raise
+            raise DataError(f"{path}: {exc}") from None
         except (OSError, KeyError, ValueError) as exc:
             raise DataError(f"{path}: not an abspose mocap dataset ({exc})") from exc
 

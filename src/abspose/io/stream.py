@@ -65,7 +65,7 @@ def lift_npy(
     kind = default_model_kind(str(lift_kwargs.get("layout", "h36m17")))
     lift_kwargs["model"] = _resolve_model(lift_kwargs.get("model"), kind)  # loaded once, not per chunk
     n = len(keypoints)
-    with atomic_path(dst, suffix=".npy") as tmp:
+    with atomic_path(dst) as tmp:
         out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(n, 17, 3))
         for start in range(0, n, chunk):
             block = np.asarray(keypoints[start : start + chunk], dtype=np.float64)

@@ -201,6 +201,41 @@ class RealErrors:
     def held_out(self) -> NDArray[np.float64]:
         return self.errors[self.frame >= self.fit_frames]
 
+    def save(self, path: str | Path) -> Path:
+        """Write as ``errors.npz`` (arrays ``errors``, ``view``, ``frame``, ``fit_frames``)."""
+        from abspose._files import atomic_path
+
+        path = Path(path)
+        with atomic_path(path, suffix=".tmp.npz") as tmp:  # savez appends .npz to other names
+            np.savez(tmp, errors=self.errors, view=self.view, frame=self.frame, fit_frames=self.fit_frames)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> RealErrors:
+        """Read an ``errors.npz`` written by :meth:`save` (``abspose noise pose2sim``).
+
+        Raises:
+            DataError: not such a file.
+        """
+        from abspose.errors import DataError
+
+        path = Path(path)
+        expected = f"{path}: expected an errors.npz written by `abspose noise pose2sim`"
+        if not path.is_file():
+            raise DataError(f"{expected}; there is no such file")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if not {"errors", "view", "frame", "fit_frames"} <= set(z.files):
+                    raise DataError(f"{expected}, with arrays errors, view, frame and fit_frames")
+                errors = np.asarray(z["errors"], dtype=np.float64)
+                view, frame = np.asarray(z["view"], np.int64), np.asarray(z["frame"], np.int64)
+                fit_frames = int(z["fit_frames"])
+        except (OSError, ValueError, TypeError) as exc:
+            raise DataError(f"{expected} ({exc})") from exc
+        if errors.ndim != 3 or errors.shape[1:] != (17, 2) or not len(view) == len(frame) == len(errors):
+            raise DataError(f"{expected}; its errors have shape {errors.shape}, expected (N, 17, 2)")
+        return cls(errors, view, frame, fit_frames)
+
 
 def measure_errors(capture: MultiViewCapture, fit_frames: int, min_confidence: float = 0.3) -> RealErrors:
     """Leave-one-view-out H36M-17 errors of every view and frame (see :mod:`abspose.noise.multiview`)."""

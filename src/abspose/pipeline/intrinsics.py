@@ -55,8 +55,26 @@ def read_calibration(path: str | Path) -> tuple[Any, tuple[int, int] | None]:
         K = doc.get("K", doc.get("camera_matrix")) if isinstance(doc, dict) else None
         if K is None:
             raise AbsPoseError(f"{path}: expected a 'K' (or 'camera_matrix') 3x3 matrix")
+        try:
+            matrix = np.asarray(K, dtype=np.float64)
+        except (TypeError, ValueError):
+            matrix = np.zeros(0)
+        if matrix.shape != (3, 3) or not np.isfinite(matrix).all():
+            raise AbsPoseError(
+                f"{path}: K: expected a 3x3 matrix of numbers [[fx, 0, cx], [0, fy, cy], [0, 0, 1]]"
+            )
         size = doc.get("image_size")
-        return np.asarray(K, dtype=np.float64), (int(size[0]), int(size[1])) if size else None
+        if size is None:
+            return matrix, None
+        if (
+            not isinstance(size, list)
+            or len(size) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in size)
+        ):
+            raise AbsPoseError(
+                f"{path}: image_size: expected [width, height] in whole pixels, got {size!r:.40}"
+            )
+        return matrix, (size[0], size[1])
     import cv2
 
     fs = cv2.FileStorage(str(path), cv2.FILE_STORAGE_READ)
@@ -67,7 +85,7 @@ def read_calibration(path: str | Path) -> tuple[Any, tuple[int, int] | None]:
         if node.empty():
             node = fs.getNode("K")
         K = None if node.empty() else node.mat()
-        if K is None:
+        if K is None or K.shape != (3, 3) or not np.isfinite(K).all():
             raise AbsPoseError(f"{path}: expected a 'camera_matrix' (or 'K') 3x3 matrix")
         w, h = fs.getNode("image_width"), fs.getNode("image_height")
         size = (int(w.real()), int(h.real())) if not (w.empty() or h.empty()) else None

@@ -87,7 +87,16 @@ def read_image(path: str | Path) -> NDArray[np.uint8]:
     path = Path(path)
     if not path.is_file():
         raise AbsPoseError(f"{path}: no such image file")
-    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    try:
+        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    except cv2.error as exc:
+        why = (
+            "more pixels than OpenCV reads, 2^30; downscale it, or raise the limit with the "
+            "environment variable OPENCV_IO_MAX_IMAGE_PIXELS"
+            if "CV_IO_MAX_IMAGE_PIXELS" in str(exc)
+            else str(exc).strip().splitlines()[-1]
+        )
+        raise AbsPoseError(f"{path}: cannot decode it as an image ({why})") from None
     if bgr is None or bgr.size == 0:
         raise AbsPoseError(f"{path}: cannot decode it as an image (expected JPEG, PNG, ...)")
     return np.ascontiguousarray(bgr[..., ::-1])
