@@ -17,6 +17,8 @@ def as_float_array(x: Any, name: str) -> NDArray[np.float64]:
     """Convert numpy arrays, torch tensors and nested lists to a float64 numpy array."""
     if hasattr(x, "detach") and hasattr(x, "cpu"):  # torch.Tensor without importing torch
         x = x.detach().cpu().numpy()
+    if np.iscomplexobj(x):  # np.asarray(float) would drop the imaginary part with a mere warning
+        raise ShapeError(f"{name}: expected real numbers, got complex values")
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:

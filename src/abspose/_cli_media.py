@@ -93,7 +93,13 @@ def _backend(detections: Path | None, estimator: Path | None = None) -> Any:
         people = PrecomputedBackend.from_openpose_folder(detections)
     else:
         people = PrecomputedBackend.from_coco_results(detections)
-    return people if estimator is None else IntegralBackend(estimator, boxes=people)
+    if estimator is None:
+        return people
+    try:
+        return IntegralBackend(estimator, boxes=people)
+    except BaseException:
+        _close(people)  # MediaPipe's landmarker fails noisily at exit if left open
+        raise
 
 
 def _close(backend: Any) -> None:
@@ -214,7 +220,7 @@ def video(
     smooth: Annotated[
         float, typer.Option(help="Temporal smoothing of each person's depth, 0 (off) to 0.95.")
     ] = 0.0,
-    max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames.")] = None,
+    max_frames: Annotated[int | None, typer.Option(min=1, help="Stop after this many frames.")] = None,
     bvh: Annotated[
         Path | None, typer.Option(help="BVH animation per person (Blender; metres, Y up): NAME_id<N>.bvh.")
     ] = None,
@@ -244,15 +250,18 @@ def video(
     _warn_default_focal(camera)
     total = min(info.frame_count or 0, max_frames or info.frame_count) or None
     backend = _backend(detections, estimator)
-    writer = FrameWriter(out, clip, backend.layout, fps=info.fps)
+    writer: FrameWriter | None = None
+    video_out: _VideoOut | None = None
     recorder = TrackRecorder() if bvh is not None or trc is not None else None
-    video_out = _VideoOut(overlay, info.fps, info.width, info.height) if overlay is not None else None
     trails: dict[int, list[np.ndarray]] = {}
     counts: dict[int, int] = {}
     last = None
     ok = False
     start = time.perf_counter()
     try:
+        writer = FrameWriter(out, clip, backend.layout, fps=info.fps)
+        if overlay is not None:
+            video_out = _VideoOut(overlay, info.fps, info.width, info.height)
         with Progress(*_PROGRESS, console=console, transient=False) as progress:
             task = progress.add_task(clip.name, total=total, fps=0.0)
             frames = track_video(
@@ -274,11 +283,14 @@ def video(
                 progress.update(task, completed=n, fps=n / (time.perf_counter() - start))
         ok = True
     finally:
-        writer.close(keep=ok)
-        if video_out is not None:
-            video_out.close(keep=ok)
-        _close(backend)
-    n = writer.frames
+        try:
+            if writer is not None:
+                writer.close(keep=ok)
+        finally:
+            if video_out is not None:
+                video_out.close(keep=ok)
+            _close(backend)
+    n = writer.frames if writer is not None else 0
     seen = ", ".join(f"{c} frames with {p}" for p, c in sorted(counts.items()))
     console.print(f"{n} frames in {time.perf_counter() - start:.1f} s; {seen}")
     for tid, trail in sorted(trails.items()):

@@ -86,12 +86,12 @@ def check_output_path(path: str | Path, suffixes: tuple[str, ...] = (), what: st
     if suffixes and path.suffix.lower() not in suffixes:
         ends = suffixes[0] if len(suffixes) == 1 else f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
         raise AbsPoseError(f"{label}: expected a file name ending in {ends}")
-    if path.is_dir():
-        raise AbsPoseError(f"{label}: is a folder; expected a file name")
     if len(path.name.encode()) > _NAME_MAX:
         raise AbsPoseError(
             f"{label}: the file name is {len(path.name.encode())} bytes; at most {_NAME_MAX} fit"
         )
+    if path.is_dir():
+        raise AbsPoseError(f"{label}: is a folder; expected a file name")
     parent = path.absolute().parent
     while not parent.exists():
         parent = parent.parent

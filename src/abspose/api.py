@@ -88,7 +88,7 @@ class LiftResult:
         return np.asarray(np.linalg.norm(self.root_cam_mm, axis=-1) / 1000.0)
 
 
-def default_focal_px(width: int, height: int) -> float:
+def default_focal_px(width: float, height: float) -> float:
     """The focal length assumed when none is given [px] (see :data:`DEFAULT_FOCAL_FACTOR`)."""
     return DEFAULT_FOCAL_FACTOR * float(max(width, height))
 
@@ -249,6 +249,8 @@ def lift(
             collapsed poses, too few visible joints, or a missing image size.
     """
     skeleton = get_layout(layout)
+    if not np.isfinite(min_confidence):
+        raise AbsPoseError(f"min_confidence: expected a finite threshold such as 0.2, got {min_confidence}")
     kp = check_points(keypoints_px, "keypoints_px", dim=2, joints=skeleton.num_joints, finite=False)
     kp = kp.reshape(-1, skeleton.num_joints, 2)
     n = kp.shape[0]
@@ -284,7 +286,8 @@ def lift(
     spread = _scale(keypoints, _location(keypoints))  # (N,) RMS spread σ [px], Eq. 2-3 (already checked)
     if (spread < MIN_SPREAD_PX).any():
         raise AbsPoseError(
-            f"keypoints_px: a pose has all its joints on one point (spread σ = {spread.min():.2g} px, "
+            f"keypoints_px: pose {int(np.argmin(spread))} has all its joints on one point "
+            f"(spread σ = {spread.min():.2g} px, "
             f"expected >= {MIN_SPREAD_PX:g} px); pass pixel coordinates (normalized [0, 1] "
             "coordinates must be multiplied by the image size)"
         )
@@ -296,9 +299,10 @@ def lift(
         )
     focal_is_default = focal_px is None
     if image_size is not None:
-        width, height = image_size
-        if not (width > 0 and height > 0):
-            raise AbsPoseError(f"image_size: expected (width, height) > 0, got {image_size}")
+        size = as_float_array(image_size, "image_size")
+        if size.shape != (2,) or not (np.isfinite(size).all() and (size > 0).all()):
+            raise AbsPoseError(f"image_size: expected (width, height) > 0 [px], got {image_size}")
+        width, height = float(size[0]), float(size[1])
     if focal_px is None:
         focal_px = default_focal_px(width, height)
         warnings.warn(

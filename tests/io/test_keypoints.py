@@ -79,3 +79,31 @@ def test_write_json_and_csv_read_back(tmp_path, rng):
     assert float(rows[17 + 13]["x_mm"]) == pytest.approx(r.joints_cam_mm[1, 13, 0], abs=0.01)
     with pytest.raises(DataError, match=r"\.json or \.csv"):
         write_result(tmp_path / "o.txt", r)
+
+
+class _CountingResult:
+    """A LiftResult stand-in that counts how often each per-person array is computed."""
+
+    def __init__(self, result):
+        self._result, self.reads = result, {}
+
+    def __getattr__(self, name):
+        self.reads[name] = self.reads.get(name, 0) + 1
+        return getattr(self._result, name)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_writers_read_each_array_once_whatever_the_count(tmp_path, suffix):
+    """Linear, not quadratic: distance_m (a norm over all N) was recomputed once per person."""
+    from abspose import lift
+
+    kp = np.random.default_rng(0).uniform(200, 400, (1, 17, 2))
+    for n in (10, 1000):
+        counting = _CountingResult(lift(np.repeat(kp, n, 0), focal_px=1000.0, image_size=(640, 480)))
+        write_result(tmp_path / f"o{n}{suffix}", counting)
+        assert max(counting.reads.values()) == 1, counting.reads
+    doc = (tmp_path / f"o1000{suffix}").read_text()
+    if suffix == ".json":
+        assert len(json.loads(doc)["people"]) == 1000
+    else:
+        assert len(doc.splitlines()) == 1 + 1000 * 17

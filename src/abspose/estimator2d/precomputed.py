@@ -86,6 +86,11 @@ class PrecomputedBackend:
             ) from exc
         frames = []
         for image_id in sorted(by_image):
-            arr = np.asarray(by_image[image_id], dtype=np.float64).reshape(-1, 17, 3)
+            try:
+                arr = np.asarray(by_image[image_id], dtype=np.float64).reshape(-1, 17, 3)
+            except (TypeError, ValueError):
+                raise DataError(
+                    f"{path}: image {image_id}: expected 17 x, y, v triplets (51 numbers) per person"
+                ) from None
             frames.append(Poses2D(arr[..., :2], arr[..., 2], "coco17"))
         return cls(frames)

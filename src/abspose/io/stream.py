@@ -15,6 +15,7 @@ constant whatever the file size and an interrupted run leaves no half-written re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,14 @@ from typing import Any
 import numpy as np
 
 from abspose._files import atomic_path
-from abspose.errors import DataError
+from abspose.errors import AbsPoseError, DataError
 
 __all__ = ["lift_npy"]
+
+
+def _in_file(message: str, start: int) -> str:
+    """A chunk's error message with its pose indices made indices into the whole file."""
+    return re.sub(r"\bpose (\d+)\b", lambda m: f"pose {start + int(m.group(1))}", message)
 
 
 def lift_npy(
@@ -70,7 +76,10 @@ def lift_npy(
         for start in range(0, n, chunk):
             block = np.asarray(keypoints[start : start + chunk], dtype=np.float64)
             conf = block[..., 2] if block.shape[-1] == 3 else None
-            result = lift(block[..., :2], confidences=conf, **lift_kwargs)
+            try:
+                result = lift(block[..., :2], confidences=conf, **lift_kwargs)
+            except AbsPoseError as exc:
+                raise type(exc)(f"{src}: {_in_file(str(exc), start)}") from None
             out[start : start + len(block)] = result.joints_cam_mm
             if on_chunk is not None:
                 on_chunk(start + len(block), n)

@@ -130,10 +130,10 @@ def impute_missing(
         raise ShapeError(f"expected (N, 17, 2) keypoints and (N, 17) visibility, got {kp.shape}, {vis.shape}")
     counts = vis.sum(1)
     if (counts < MIN_VISIBLE_JOINTS).any():
-        worst = int(counts.min())
+        first = int(np.flatnonzero(counts < MIN_VISIBLE_JOINTS)[0])
         raise AbsPoseError(
-            f"a pose has only {worst} of 17 joints visible; at least {MIN_VISIBLE_JOINTS} are needed to "
-            "fill in the rest: drop that person or lower the confidence threshold"
+            f"pose {first} has only {int(counts[first])} of 17 joints visible; at least {MIN_VISIBLE_JOINTS} "
+            "are needed to fill in the rest: drop that person or lower the confidence threshold"
         )
     prior = prior or load_pose_prior()
     patterns, inverse = np.unique(vis, axis=0, return_inverse=True)

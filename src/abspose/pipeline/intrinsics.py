@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from abspose.api import default_focal_px
+from abspose.api import FOCAL_RANGE_PX, default_focal_px
 from abspose.errors import AbsPoseError
 from abspose.geometry import Intrinsics
 
@@ -123,5 +123,16 @@ def resolve_intrinsics(
                     "(another aspect ratio: cropped?); calibrate at this resolution"
                 )
             cam = Intrinsics(cam.fx * sx, cam.fy * sy, cam.cx * sx, cam.cy * sy, width, height)
+        if not (0 <= cam.cx <= width and 0 <= cam.cy <= height):
+            raise AbsPoseError(
+                f"{calibration}: principal point ({cam.cx:g}, {cam.cy:g}) is outside the {width}x{height} "
+                f"image; it is usually near the centre ({width / 2:g}, {height / 2:g}). Is this the "
+                "calibration of this camera, at this resolution?"
+            )
+        if not FOCAL_RANGE_PX[0] < cam.fx < FOCAL_RANGE_PX[1]:
+            raise AbsPoseError(
+                f"{calibration}: focal length fx = {cam.fx:g} px; expected "
+                f"{FOCAL_RANGE_PX[0]:g} < fx < {FOCAL_RANGE_PX[1]:g} px"
+            )
         return CameraSetup(cam, "calibration")
     return CameraSetup(Intrinsics.from_focal(default_focal_px(width, height), width, height), "default")

@@ -151,7 +151,8 @@ def lift_image(
         scaled = keypoints.copy()
         scaled[..., 1] = k.cy + (scaled[..., 1] - k.cy) * (k.fx / k.fy)  # square pixels for the lifter
         lifted = lift(
-            scaled, focal_px=k.fx, principal_px=k.principal_px, layout=H36M17.name, confidences=confidences,
+            scaled, focal_px=k.fx, principal_px=k.principal_px, image_size=(width, height),
+            layout=H36M17.name, confidences=confidences,
             model=_resolve_model(model, "detector"), min_confidence=min_confidence, flip_test=flip_test,
         )  # fmt: skip
         lifted = replace(lifted, focal_is_default=camera.focal_is_default)
@@ -212,6 +213,8 @@ def iter_frames(path: str | Path, max_frames: int | None = None) -> Iterator[NDA
     frame raises :class:`AbsPoseError`."""
     import cv2
 
+    if max_frames is not None and max_frames < 1:
+        raise AbsPoseError(f"max_frames: expected >= 1 frames (or None: all), got {max_frames}")
     cap = cv2.VideoCapture(str(path))
     try:
         if not cap.isOpened():
