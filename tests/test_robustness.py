@@ -5,7 +5,10 @@ message ending in ``…`` is checked up to there, where a library's own text fol
 
 from __future__ import annotations
 
+import json
 import re
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,6 +89,47 @@ def _frames(path: Path) -> None:
     list(iter_frames(path))
 
 
+def _bvh(tmp: Path, text: str) -> None:
+    from abspose.data import read_bvh
+
+    path = tmp / "a.bvh"
+    path.write_text(text)
+    read_bvh(path)
+
+
+def _keypoint_file(tmp: Path, text: str) -> None:
+    from abspose.io import read_keypoints
+
+    path = tmp / "k.json"
+    path.write_text(text)
+    read_keypoints(path)
+
+
+def _calibration(tmp: Path, doc: object) -> None:
+    from abspose.pipeline import resolve_intrinsics
+
+    path = tmp / "cal.json"
+    path.write_text(json.dumps(doc))
+    resolve_intrinsics(884, 496, calibration=path)
+
+
+def _huge_png(tmp: Path) -> Path:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 0, 0, 0, 0)  # 1.6e9 pixels
+    path = tmp / "a.png"
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 4001))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+_POSE = json.dumps(GOOD.tolist())
+
 #: id -> (what goes in, the call)
 CASES: dict[str, Callable[[Path], object]] = {
     "wrong-shape": lambda t: lift(np.zeros((17, 3)), **CAMERA),
@@ -110,6 +154,20 @@ CASES: dict[str, Callable[[Path], object]] = {
     "unreadable-video": lambda t: _frames(_text_file(t, "a.mp4")),
     "empty-video": lambda t: _frames(_empty_file(t, "b.mp4")),
     "bad-onnx": lambda t: lift(GOOD, model=_text_file(t, "lifter.onnx"), **CAMERA),
+    "image-size-one-number": lambda t: lift(GOOD, focal_px=1000.0, image_size=(1280,)),
+    "min-confidence-nan": lambda t: lift(GOOD, min_confidence=float("nan"), **CAMERA),
+    "complex": lambda t: lift(GOOD + 1j, **CAMERA),
+    "empty-bvh": lambda t: _bvh(t, ""),
+    "cut-bvh": lambda t: _bvh(t, "HIERARCHY\nROOT hip\n{\n  OFFSET 0 0 0\n  CHANNELS 3 Xposition Yposition"),
+    "openpose-null-person": lambda t: _keypoint_file(t, '{"people": [null]}'),
+    "focal-not-a-number": lambda t: _keypoint_file(t, '{"keypoints": ' + _POSE + ', "focal_px": "abc"}'),
+    "ragged-keypoints": lambda t: _keypoint_file(t, '{"keypoints": [' + _POSE + ", [[1, 2]]]}"),
+    "deep-json": lambda t: _keypoint_file(t, "[" * 100_000 + "]" * 100_000),
+    "calibration-bad-k": lambda t: _calibration(t, {"K": "x"}),
+    "calibration-principal-outside": lambda t: _calibration(
+        t, {"K": [[884, 0, 5000], [0, 884, 248], [0, 0, 1]]}
+    ),
+    "image-over-pixel-limit": lambda t: _image(_huge_png(t)),
 }
 
 
@@ -132,7 +190,8 @@ def test_bad_input_gets_the_documented_error(case, tmp_path):
     with pytest.raises(AbsPoseError) as info:
         CASES[case](tmp_path)
     message = str(info.value).replace(str(tmp_path) + "/", "").replace(str(tmp_path), "")
-    for name in ("lifter.safetensors", "lifter.pt", "lifter.onnx", "a.jpg", "a.mp4", "b.mp4"):
+    for name in ("lifter.safetensors", "lifter.pt", "lifter.onnx", "a.jpg", "a.mp4", "b.mp4", "a.bvh", "k.json",
+                 "cal.json", "a.png"):  # fmt: skip
         message = message.replace(name, "FILE")
     kind, documented = _documented()[case]
     row = f"| `{case}` | ... | `{type(info.value).__name__}` | {message} |"

@@ -85,7 +85,7 @@ def check_bvh_structure(path: Path) -> None:
 
     head, sep, motion = text.partition("MOTION")
     if not sep:
-        raise bad("no MOTION section" if text.strip() else "the file is empty")
+        raise bad("no MOTION section: is the file cut short?" if text.strip() else "the file is empty")
     tokens = head.split()
     if not tokens or tokens[0] != "HIERARCHY":
         raise bad("expected the file to start with HIERARCHY")
