@@ -123,3 +123,18 @@ def refuse_overwriting_inputs(outputs: dict[str, Path | None], inputs: list[Path
                     f"{option} {out}: is the input {src}; writing it would destroy the input. "
                     "Give another output name"
                 )
+
+
+def _unreadable() -> tuple[type[BaseException], ...]:
+    import zipfile
+    import zlib
+
+    return (
+        OSError, ValueError, EOFError, KeyError, IndexError, TypeError, RuntimeError,
+        NotImplementedError, zipfile.BadZipFile, zlib.error,
+    )  # fmt: skip
+
+
+#: What numpy's ``.npy``/``.npz`` readers raise on a damaged file (a zip member cut, flipped,
+#: "encrypted" or in an unknown compression, a header that does not parse).
+UNREADABLE_ARCHIVE = _unreadable()

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose._files import atomic_path
+from abspose._files import UNREADABLE_ARCHIVE, atomic_path
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
 
@@ -148,8 +148,8 @@ class MocapDataset:
             if str(exc).startswith(str(path)):
                 raise
             raise DataError(f"{path}: {exc}") from None
-        except (OSError, KeyError, ValueError) as exc:
-            raise DataError(f"{path}: not an abspose mocap dataset ({exc})") from exc
+        except UNREADABLE_ARCHIVE as exc:
+            raise DataError(f"{path}: not an abspose mocap dataset ({type(exc).__name__}: {exc})") from exc
 
 
 def sample_dataset(repeat: int = 1) -> MocapDataset:

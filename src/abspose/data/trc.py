@@ -94,11 +94,16 @@ def read_trc(path: str | Path) -> TrcMarkers:
         raise DataError(f"{path}: no numeric DataRate in the header") from None
     names = [n.strip() for n in lines[3].split("\t")[2:] if n.strip()]
     rows = []
-    for line in lines[5:]:
+    if not names:
+        raise DataError(f"{path}: no marker names on the fourth line (expected Frame#, Time, names...)")
+    for number, line in enumerate(lines[5:], start=6):
         cells = line.split("\t")
         if len(cells) < 2 or not cells[0].strip():
             continue
-        coords = [float(c) if c.strip() else np.nan for c in cells[2 : 2 + 3 * len(names)]]
+        try:
+            coords = [float(c) if c.strip() else np.nan for c in cells[2 : 2 + 3 * len(names)]]
+        except ValueError:
+            raise DataError(f"{path}: line {number}: expected tab-separated numbers") from None
         coords += [np.nan] * (3 * len(names) - len(coords))
         rows.append(coords)
     if not rows:

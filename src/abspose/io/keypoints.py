@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose._files import atomic_path
+from abspose._files import UNREADABLE_ARCHIVE, atomic_path
 from abspose.errors import DataError
 
 __all__ = ["KeypointFile", "read_keypoints", "write_result"]
@@ -142,8 +142,10 @@ def read_keypoints(path: str | Path) -> KeypointFile:
                 conf = f["confidences"] if "confidences" in f else None
                 return _from_array(f["keypoints"], conf, path)
         data = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: cannot read keypoints ({exc})") from exc
+    except DataError:
+        raise
+    except UNREADABLE_ARCHIVE as exc:
+        raise DataError(f"{path}: cannot read keypoints ({type(exc).__name__}: {exc})") from exc
     except RecursionError:
         raise DataError(f"{path}: cannot read keypoints (the JSON is nested too deeply)") from None
     if isinstance(data, dict) and "frames" in data and "camera" in data:

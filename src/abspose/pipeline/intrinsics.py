@@ -77,6 +77,18 @@ def read_calibration(path: str | Path) -> tuple[Any, tuple[int, int] | None]:
         return matrix, (size[0], size[1])
     import cv2
 
+    if path.stat().st_size == 0:
+        raise AbsPoseError(f"{path}: the calibration file is empty")
+    try:
+        return _read_opencv_calibration(path)
+    except (cv2.error, SystemError) as exc:  # SystemError: OpenCV's binding after a parse error
+        why = str(exc).strip().splitlines()[-1]
+        raise AbsPoseError(f"{path}: cannot read it as an OpenCV YAML/XML calibration file ({why})") from None
+
+
+def _read_opencv_calibration(path: Path) -> tuple[Any, tuple[int, int] | None]:
+    import cv2
+
     fs = cv2.FileStorage(str(path), cv2.FILE_STORAGE_READ)
     try:
         if not fs.isOpened():
