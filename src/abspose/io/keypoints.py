@@ -144,10 +144,10 @@ def read_keypoints(path: str | Path) -> KeypointFile:
         data = json.loads(path.read_text())
     except DataError:
         raise
+    except RecursionError:  # before RuntimeError, its base class
+        raise DataError(f"{path}: cannot read keypoints (the JSON is nested too deeply)") from None
     except UNREADABLE_ARCHIVE as exc:
         raise DataError(f"{path}: cannot read keypoints ({type(exc).__name__}: {exc})") from exc
-    except RecursionError:
-        raise DataError(f"{path}: cannot read keypoints (the JSON is nested too deeply)") from None
     if isinstance(data, dict) and "frames" in data and "camera" in data:
         return _pipeline_json(data, path)
     if isinstance(data, dict) and "people" in data:
