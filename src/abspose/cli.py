@@ -954,8 +954,9 @@ def reproduce(
             console.print(f"training {' = '.join(names[t.slug])} (about {_duration(seconds[t.slug])})")
 
     def on_epoch(s: object) -> None:
-        if isinstance(s, EpochStats):
-            console.print(f"  epoch {s.epoch}: loss {s.loss:.1f}, {s.seconds:.1f} s")
+        if isinstance(s, EpochStats):  # the measured time left corrects the probe's estimate
+            left = _duration(s.seconds * (epochs - 1 - s.epoch)) if s.epoch < epochs - 1 else "nothing"
+            console.print(f"  epoch {s.epoch}: loss {s.loss:.1f}, {s.seconds:.1f} s, {left} left in this run")
 
     for plan in plans:
         result = run_plan(plan, tc, out_dir=out_dir, device=str(dev), on_run=on_run, on_epoch=on_epoch)

@@ -64,6 +64,7 @@ def test_table1_writes_ours_beside_the_paper(tmp_path, rng):
     assert not (out / "table1.md").exists()
     result = CliRunner().invoke(app, argv)
     assert result.exit_code == 0, result.output
+    assert result.output.count("nothing left in this run") == 4  # the measured time left, per epoch
     md = (out / "table1.md").read_text()
     for name, paper in PAPER["table1"].items():
         assert name in md and f"{paper['mpjpe']:.2f}" in md
@@ -207,7 +208,50 @@ def test_estimate_counts_the_cpu_draw_of_every_epoch(tmp_path, rng, monkeypatch)
     monkeypatch.setattr(feed, "frames_epoch", slow)
     tc = TrainConfig(epochs=2, batch_size=16)
     # the probe's draw is all of these 80 frames: 0.5 s per epoch at least, whatever the steps
-    assert estimate_seconds(frames, LifterConfig(width=8), tc, steps=4) >= 2 * 0.5
+    assert estimate_seconds(frames, LifterConfig(width=8), tc, steps=6) >= 2 * 0.5
+
+
+def test_estimate_ignores_a_stall_of_the_probe(tmp_path, rng, monkeypatch):
+    """One probe step held up (another process, a page fault storm) must not count once per
+    training sample: the estimate uses the median step."""
+    import time
+
+    import abspose.model.train as train_module
+    from abspose.model import LifterConfig, TrainConfig
+    from abspose.reproduce import estimate_seconds
+
+    frames = _h36m_frames(tmp_path, rng, subjects=("S1",), frames=20)
+    real, calls = train_module.lifter_loss, []
+
+    def stalled(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 8:
+            time.sleep(3.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(train_module, "lifter_loss", stalled)
+    tc = TrainConfig(epochs=1, batch_size=16)
+    # a mean over the 20 timed steps would count 3 s / 20 / 16 per sample, 0.75 s for 80 frames
+    assert estimate_seconds(frames, LifterConfig(width=8), tc) < 0.3
+    assert len(calls) == 24
+
+
+@pytest.mark.slow
+def test_estimate_is_close_to_a_timed_run(tmp_path, rng):
+    """The estimate against a timed run of the same training (loose: the machine may be shared)."""
+    import time
+
+    from abspose.model import LifterConfig, TrainConfig
+    from abspose.model.train import train_lifter
+    from abspose.reproduce import estimate_seconds
+
+    frames = _h36m_frames(tmp_path, rng, subjects=("S1", "S5"), frames=800)  # 6,400 samples
+    tc, config = TrainConfig(epochs=3, batch_size=64, lr_drop_epoch=2), LifterConfig(width=512)
+    estimate = estimate_seconds(frames, config, tc)
+    t0 = time.perf_counter()
+    train_lifter(frames, config, tc)
+    actual = time.perf_counter() - t0
+    assert actual / 3 < estimate < 3 * actual, (estimate, actual)
 
 
 def test_markdown_layout(tmp_path):

@@ -178,12 +178,14 @@ class TablePlan:
 
 
 def estimate_seconds(
-    train: CameraFrames, config: LifterConfig, tc: TrainConfig, steps: int = 12, device: str = "cpu"
+    train: CameraFrames, config: LifterConfig, tc: TrainConfig, steps: int = 24, device: str = "cpu"
 ) -> float:
     """Seconds one run of ``tc.epochs`` over ``train`` takes on this machine: the optimizer
-    steps, timed on ``device`` over a short training after its first two (start-up and warm-up
-    excluded), plus each epoch's drawing of flips and 2D errors, which runs on the CPU whatever
-    the device (timed on up to 20,000 frames; on a GPU it can be the larger part)."""
+    steps, timed on ``device`` over a short training (the median step after the first four, so
+    that start-up, warm-up and a stall of the machine do not count ``len(train)`` times), plus
+    each epoch's drawing of flips and 2D errors, which runs on the CPU whatever the device
+    (timed on up to 20,000 frames; on a GPU it can be the larger part). The command line prints
+    the measured time left after every epoch too, which corrects this probe."""
     from abspose.model.feed import frames_epoch
     from abspose.model.train import train_lifter
     from abspose.noise.model import load_error_model
@@ -195,7 +197,10 @@ def estimate_seconds(
 
     probe = train.select(np.arange(steps * tc.batch_size) % len(train))
     train_lifter(probe, config, replace(tc, epochs=1, noise=""), on_step=on_step, device=device)
-    step_per_sample = (stamps[steps] - stamps[2]) / ((steps - 2) * tc.batch_size)
+    if steps < 6:
+        raise AbsPoseError(f"estimate_seconds: expected at least 6 probe steps, got {steps}")
+    intervals = np.diff([stamps[k] for k in range(4, steps + 1)])
+    step_per_sample = float(np.median(intervals)) / tc.batch_size
     sample = train.select(np.arange(min(len(train), 20_000)))
     noise = load_error_model(tc.noise) if tc.noise else None
     t0 = time.perf_counter()
