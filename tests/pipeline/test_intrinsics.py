@@ -34,19 +34,32 @@ def test_json_calibration_rescaled_to_the_image(tmp_path):
         resolve_intrinsics(1000, 1000, calibration=path)
 
 
-def test_opencv_yaml_calibration(tmp_path):
+@pytest.mark.parametrize("suffix", [".yaml", ".yml", ".xml"])
+def test_opencv_calibration_as_opencv_writes_it(tmp_path, suffix):
+    """Files written by OpenCV's own FileStorage (read back without OpenCV, see the reader)."""
     import cv2
 
-    path = tmp_path / "cam.yaml"
+    path = tmp_path / f"cam{suffix}"
     fs = cv2.FileStorage(str(path), cv2.FILE_STORAGE_WRITE)
-    K = np.array([[800.0, 0, 320.0], [0, 800.0, 240.0], [0, 0, 1]])
+    K = np.array([[800.5, 0, 320.25], [0, 801.0, 240.0], [0, 0, 1]])
     fs.write("camera_matrix", K)
+    fs.write("distortion_coefficients", np.zeros((1, 5)))
     fs.write("image_width", 640)
     fs.write("image_height", 480)
     fs.release()
     read_K, size = read_calibration(path)
-    assert np.allclose(read_K, K) and size == (640, 480)
-    assert resolve_intrinsics(640, 480, calibration=path).intrinsics.fx == 800.0
+    assert np.array_equal(read_K, K) and size == (640, 480)
+    assert resolve_intrinsics(640, 480, calibration=path).intrinsics.fx == 800.5
+
+
+def test_opencv_yaml_that_aborted_opencv_is_an_error(tmp_path):
+    """Damaged YAML gives the library error. (tests/test_fuzz_readers.py found mutated files on
+    which OpenCV's FileStorage.release() aborted the whole interpreter: no longer used.)"""
+    path = tmp_path / "cam.yaml"
+    for text in ("%YAML:1.0\n---\ncamera_matrix: !!opencv-matrix [1, 2]\n", "%YAML:1.0\n- [\n", "a: *b\n"):
+        path.write_text(text)
+        with pytest.raises(AbsPoseError, match="calibration|camera_matrix"):
+            read_calibration(path)
 
 
 def test_bad_calibration_files(tmp_path):

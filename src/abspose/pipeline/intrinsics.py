@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from abspose.api import FOCAL_RANGE_PX, default_focal_px
 from abspose.errors import AbsPoseError
@@ -75,35 +76,113 @@ def read_calibration(path: str | Path) -> tuple[Any, tuple[int, int] | None]:
                 f"{path}: image_size: expected [width, height] in whole pixels, got {size!r:.40}"
             )
         return matrix, (size[0], size[1])
-    import cv2
-
     if path.stat().st_size == 0:
         raise AbsPoseError(f"{path}: the calibration file is empty")
-    try:
-        return _read_opencv_calibration(path)
-    except (cv2.error, SystemError) as exc:  # SystemError: OpenCV's binding after a parse error
-        why = str(exc).strip().splitlines()[-1]
-        raise AbsPoseError(f"{path}: cannot read it as an OpenCV YAML/XML calibration file ({why})") from None
+    if path.stat().st_size > _MAX_CALIBRATION_BYTES:
+        raise AbsPoseError(
+            f"{path}: {path.stat().st_size} bytes is too large for a calibration file "
+            f"(expected < {_MAX_CALIBRATION_BYTES // 1000} kB)"
+        )
+    return _read_opencv_calibration(path)
+
+
+#: A calibration file larger than this is refused before parsing [bytes].
+_MAX_CALIBRATION_BYTES = 1_000_000
 
 
 def _read_opencv_calibration(path: Path) -> tuple[Any, tuple[int, int] | None]:
-    import cv2
+    """``(K, size)`` from a file written by OpenCV's ``FileStorage`` (YAML or XML): its
+    ``camera_matrix`` (or ``K``) and optional ``image_width`` / ``image_height``.
 
-    fs = cv2.FileStorage(str(path), cv2.FILE_STORAGE_READ)
+    Parsed by PyYAML's safe loader and the standard library's XML parser, not by OpenCV: on
+    some damaged files OpenCV's reader aborts the whole interpreter instead of raising.
+    """
+    text = path.read_text(encoding="utf-8", errors="replace")
+    fail = f"{path}: cannot read it as an OpenCV YAML/XML calibration file"
     try:
-        if not fs.isOpened():
-            raise AbsPoseError(f"{path}: cannot read it as an OpenCV YAML/XML calibration file")
-        node = fs.getNode("camera_matrix")
-        if node.empty():
-            node = fs.getNode("K")
-        K = None if node.empty() else node.mat()
-        if K is None or K.shape != (3, 3) or not np.isfinite(K).all():
-            raise AbsPoseError(f"{path}: expected a 'camera_matrix' (or 'K') 3x3 matrix")
-        w, h = fs.getNode("image_width"), fs.getNode("image_height")
-        size = (int(w.real()), int(h.real())) if not (w.empty() or h.empty()) else None
-    finally:
-        fs.release()
-    return np.asarray(K, dtype=np.float64), size
+        doc = _opencv_xml(text) if text.lstrip().startswith("<") else _opencv_yaml(text)
+    except RecursionError:
+        raise AbsPoseError(f"{fail} (nested too deeply)") from None
+    except (ValueError, ArithmeticError) as exc:  # yaml.YAMLError and ParseError derive from neither
+        raise AbsPoseError(f"{fail} ({exc})") from None
+    except Exception as exc:
+        import xml.etree.ElementTree as ET
+
+        import yaml
+
+        if isinstance(exc, yaml.YAMLError | ET.ParseError):
+            why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise AbsPoseError(f"{fail} ({why})") from None
+        raise
+    if not isinstance(doc, dict):
+        raise AbsPoseError(f"{fail} (expected a map of named entries)")
+    node = doc.get("camera_matrix", doc.get("K"))
+    K = _opencv_matrix(node)
+    if K is None:
+        raise AbsPoseError(f"{path}: expected a 'camera_matrix' (or 'K') 3x3 matrix")
+    w, h = doc.get("image_width"), doc.get("image_height")
+    if w is None or h is None:
+        return K, None
+    try:
+        size = (int(float(w)), int(float(h)))
+    except (TypeError, ValueError, OverflowError):
+        raise AbsPoseError(
+            f"{path}: image_width/image_height: expected whole pixels, got {w!r:.20}, {h!r:.20}"
+        ) from None
+    return K, size
+
+
+def _opencv_matrix(node: Any) -> NDArray[np.float64] | None:
+    """A 3x3 matrix from an ``opencv-matrix`` node (``rows``, ``cols``, ``data``), or None."""
+    if not isinstance(node, dict):
+        return None
+    data = node.get("data")
+    if node.get("rows") not in (3, "3") or node.get("cols") not in (3, "3") or not isinstance(data, list):
+        return None
+    if len(data) != 9:
+        return None
+    try:
+        K = np.array([float(v) for v in data], dtype=np.float64).reshape(3, 3)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return K if np.isfinite(K).all() else None
+
+
+def _opencv_yaml(text: str) -> Any:
+    """OpenCV's YAML: a ``%YAML:1.0`` line PyYAML does not take, and ``!!opencv-matrix`` maps."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def matrix(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            raise ValueError("an opencv-matrix that is not a map")
+        return loader.construct_mapping(node, deep=True)
+
+    Loader.add_constructor("tag:yaml.org,2002:opencv-matrix", matrix)
+    lines = text.splitlines()
+    if lines and lines[0].startswith("%YAML:"):
+        lines = lines[1:]
+    return yaml.load("\n".join(lines), Loader=Loader)  # a SafeLoader subclass: no arbitrary objects
+
+
+def _opencv_xml(text: str) -> dict[str, Any]:
+    """OpenCV's XML: ``<opencv_storage>`` with ``<name type_id="opencv-matrix">`` children."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(text)
+    doc: dict[str, Any] = {}
+    for child in root:
+        if child.get("type_id") == "opencv-matrix":
+            doc[child.tag] = {
+                "rows": (child.findtext("rows") or "").strip(),
+                "cols": (child.findtext("cols") or "").strip(),
+                "data": (child.findtext("data") or "").split(),
+            }
+        else:
+            doc[child.tag] = (child.text or "").strip()
+    return doc
 
 
 def resolve_intrinsics(
