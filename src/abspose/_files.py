@@ -126,15 +126,17 @@ def refuse_overwriting_inputs(outputs: dict[str, Path | None], inputs: list[Path
 
 
 def _unreadable() -> tuple[type[BaseException], ...]:
+    import tokenize
     import zipfile
     import zlib
 
     return (
         OSError, ValueError, EOFError, KeyError, IndexError, TypeError, RuntimeError,
-        NotImplementedError, zipfile.BadZipFile, zlib.error,
+        NotImplementedError, zipfile.BadZipFile, zlib.error, SyntaxError, tokenize.TokenError,
     )  # fmt: skip
 
 
 #: What numpy's ``.npy``/``.npz`` readers raise on a damaged file (a zip member cut, flipped,
-#: "encrypted" or in an unknown compression, a header that does not parse).
+#: "encrypted" or in an unknown compression, a header that does not parse: numpy's fallback
+#: header tokenizer raises ``tokenize.TokenError`` on an unclosed bracket).
 UNREADABLE_ARCHIVE = _unreadable()

@@ -73,3 +73,22 @@ def test_whole_conversion_is_clean(cmu_dataset):
     # every clip's people stand on their floor: ankles rarely below it
     below = dataset.joints_world_mm[:, [3, 6], 1].min(-1) < dataset.floor_y_mm
     assert below.mean() < 0.02
+
+
+def test_a_dataset_whose_array_header_has_an_unclosed_bracket_is_an_error(tmp_path):
+    """numpy's fallback header parser raises tokenize.TokenError there (found by the fuzzing)."""
+    import zipfile
+
+    from abspose.errors import AbsPoseError
+
+    header = b"{'descr': '<f4', 'fortran_order': False\x8c, 'shape': (17, 3), "  # the '}' lost
+    header += b" " * (118 - len(header)) + b"\n"
+    member = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + b"\x00" * 16
+    from abspose.data import sample_dataset
+
+    good, path = sample_dataset().save(tmp_path / "good.npz"), tmp_path / "bad.npz"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
+        for name in src.namelist():  # every array whole but the joints
+            dst.writestr(name, member if name == "joints_world_mm.npy" else src.read(name))
+    with pytest.raises(AbsPoseError, match="bad.npz"):
+        MocapDataset.load(path)

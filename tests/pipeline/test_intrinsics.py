@@ -58,7 +58,7 @@ def test_opencv_yaml_that_aborted_opencv_is_an_error(tmp_path):
     path = tmp_path / "cam.yaml"
     for text in ("%YAML:1.0\n---\ncamera_matrix: !!opencv-matrix [1, 2]\n", "%YAML:1.0\n- [\n", "a: *b\n"):
         path.write_text(text)
-        with pytest.raises(AbsPoseError, match="calibration|camera_matrix"):
+        with pytest.raises(AbsPoseError, match=r"calibration|camera_matrix"):
             read_calibration(path)
 
 
