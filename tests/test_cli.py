@@ -139,3 +139,34 @@ def test_noise_pose2sim_on_the_demo_excerpt(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "openpose_body25b_mixture.json").exists() and (tmp_path / "errors.png").exists()
+
+
+def test_lift_with_a_camera_height_puts_people_on_the_floor(tmp_path):
+    from abspose.data import VirtualCameraConfig, sample_dataset
+    from abspose.data.cameras import sample_scene
+
+    ds = sample_dataset()
+    rng = np.random.default_rng(5)
+    idx = rng.choice(len(ds.joints_world_mm), 3, replace=False)
+    cameras = VirtualCameraConfig(focal_px=(900.0, 900.0))
+    sc = sample_scene(ds.joints_world_mm[idx].astype(float), ds.clip_floor_y_mm[ds.clip_index[idx]], rng,
+                      camera_height_mm=1500.0, pitch_deg=8.0, config=cameras)  # fmt: skip
+    kp = tmp_path / "kp.json"
+    kp.write_text(json.dumps({"keypoints": sc.keypoints_px.tolist(), "focal_px": 900.0,
+                              "principal_px": sc.principal_px[0].tolist()}))  # fmt: skip
+    out = tmp_path / "lifted.json"
+    result = CliRunner().invoke(
+        app, ["lift", str(kp), "--out", str(out), "--camera-height", "1.5", "--camera-pitch", "8"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "floor: 1.50 m below the camera" in result.output
+        and "scale from floor+camera_height" in result.output
+    )
+    doc = json.loads(out.read_text())
+    assert doc["floor"]["camera_height_mm"] == 1500.0 and doc["floor"]["orientation_source"] == "pitch_roll"
+    assert {p["scale_source"] for p in doc["people"]} <= {"floor+camera_height", "prior"}
+    npy = CliRunner().invoke(
+        app, ["lift", str(kp), "--out", str(tmp_path / "x.npy"), "--camera-height", "1.5"]
+    )
+    assert npy.exit_code != 0 and "need --out .json or .csv" in str(npy.exception)

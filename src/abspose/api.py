@@ -24,11 +24,13 @@ from numpy.typing import NDArray
 
 from abspose._checks import as_float_array, check_points
 from abspose.errors import AbsPoseError, ShapeError
+from abspose.geometry.floor import Floor
 from abspose.geometry.normalize import _location, _scale
 from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 
 if TYPE_CHECKING:
     from abspose.model import AbsPoseLifter
+    from abspose.model.predict import Prediction
 
 __all__ = [
     "DEFAULT_FOCAL_FACTOR",
@@ -71,6 +73,12 @@ class LiftResult:
         imputed: ``(N, 17)`` True where a joint was missing in 2D and filled in from the
             2D pose prior before lifting (:mod:`abspose.model.impute`).
         joint_names: the 17 joint names, in array order.
+        scale_source: ``(N,)`` where each pose's size and distance came from: ``"prior"`` (the
+            lifter alone), ``"stature"`` (a known height), ``"floor+camera_height"``,
+            ``"floor+stature"`` (one known person on the same floor) or ``"floor+scene_prior"``.
+            None: every pose from the prior.
+        floor: the :class:`~abspose.geometry.floor.Floor` used (a unit up normal and the camera's
+            height in camera coordinates), or None.
     """
 
     joints_cam_mm: NDArray[np.float64]
@@ -81,6 +89,12 @@ class LiftResult:
     focal_is_default: bool
     imputed: NDArray[np.bool_]
     joint_names: tuple[str, ...] = H36M17.joint_names
+    scale_source: NDArray[np.str_] | None = None
+    floor: Floor | None = None
+
+    def __post_init__(self) -> None:
+        if self.scale_source is None:
+            object.__setattr__(self, "scale_source", np.full(len(self.joints_cam_mm), "prior"))
 
     @property
     def distance_m(self) -> NDArray[np.float64]:
@@ -151,7 +165,7 @@ def _lift_resolved(model: Any, keypoints_px: Any, principal_px: Any, focal_px: A
     """A :class:`~abspose.model.predict.Prediction` of ``(N, 17, 2)`` H36M-17 keypoints by
     ``model`` (as :func:`_resolve_model` takes), with the test-time flip if asked."""
     from abspose.model.onnx import OnnxLifter
-    from abspose.model.predict import Prediction, predict, predict_flip_test
+    from abspose.model.predict import predict, predict_flip_test
 
     resolved = _resolve_model(model)
 
@@ -211,6 +225,10 @@ def lift(
     stature_mm: Any = None,
     min_confidence: float = 0.0,
     flip_test: bool = False,
+    camera_height_mm: float | None = None,
+    camera_pitch_deg: float | None = None,
+    camera_roll_deg: float | None = None,
+    floor: str | None = None,
 ) -> LiftResult:
     """Lift 2D keypoints to absolute 3D joints in the camera frame.
 
@@ -234,15 +252,30 @@ def lift(
             :func:`default_model_path`), a checkpoint path (``.safetensors``, or ``.onnx`` from
             ``abspose export-onnx``, run by ONNX Runtime), an :class:`AbsPoseLifter` or an
             :class:`~abspose.model.onnx.OnnxLifter`.
-        stature_mm: optional known body height, scalar or ``(N,)`` [mm]. One image cannot tell
-            a tall person far away from a short one nearby; with the height known, each pose is
-            rescaled about the camera centre (its projection unchanged) to that stature, which
-            removes most of the depth error (see docs/results.md).
+        stature_mm: optional known body height, scalar or ``(N,)`` [mm], NaN where unknown.
+            One image cannot tell a tall person far away from a short one nearby; with the
+            height known, each pose is rescaled about the camera centre (its projection
+            unchanged) to that stature, which removes most of the depth error (see
+            docs/results.md). With a floor, one known person fixes everyone's scale.
         min_confidence: confidence at or below which a joint counts as missing (default 0:
             only joints a detector did not find, such as OpenPose's (0, 0, 0)).
         flip_test: also lift each pose's mirror image and average the two
             (:func:`~abspose.model.predict.predict_flip_test`): twice the lifting time, about
             1 mm lower MPJPE (docs/results.md).
+        camera_height_mm: the camera centre's height above the floor [mm]. The N poses are
+            then people or frames seen by **one fixed camera above one floor**: each person
+            standing on it is rescaled about the camera centre so that their feet touch it
+            (:mod:`abspose.geometry.floor`), and the distance no longer depends on the body-size
+            guess. Implies ``floor="auto"``.
+        camera_pitch_deg: the optical axis's angle below the horizon (positive looking down);
+            with ``camera_roll_deg`` (the turn about the optical axis, positive clockwise as
+            seen by the camera, default 0) it gives the floor's orientation. None: estimated
+            from the people's mean upright axis, a few degrees off, which costs more than the
+            floor gives (docs/results.md): give the pitch.
+        floor: ``"auto"`` (one camera, one floor: standing people are tied to it; without a
+            camera height or a known stature the scene's scale is the lifted depths' average,
+            ``scale_source`` ``"floor+scene_prior"``) or ``"none"``; None: ``"auto"`` when
+            ``camera_height_mm`` is given, else ``"none"``.
 
     Raises:
         AbsPoseError: bad shapes, NaN, unknown layout, non-positive or absurd focal length,
@@ -327,7 +360,55 @@ def lift(
     pred = _lift_resolved(
         _resolve_model(model, default_model_kind(skeleton.name)), keypoints, c, f, flip_test
     )
+    source = np.full(n, "prior", dtype=object)
+    known = np.zeros(n, dtype=bool)
     if stature_mm is not None:
-        pred = pred.with_stature(stature_mm, keypoints, f, c)
+        target = _per_pose(stature_mm, n, (), "stature_mm")
+        known = np.isfinite(target)
+        if known.any():
+            scaled = pred.with_stature(np.where(known, target, 1700.0), keypoints, f, c)
+            pred = _rescaled(pred, np.where(known, scaled.canonical_depth / pred.canonical_depth, 1.0))
+            source[known] = "stature"
+    floor_plane = None
+    mode = floor if floor is not None else ("auto" if camera_height_mm is not None else "none")
+    if mode not in ("auto", "none"):
+        raise AbsPoseError(f"floor: expected 'auto' or 'none', got {floor!r}")
+    if mode == "none" and camera_height_mm is not None:
+        raise AbsPoseError("camera_height_mm needs the floor: drop floor='none' (or the camera height)")
+    if mode == "auto":
+        from abspose.geometry.floor import scale_by_floor, up_from_pitch_roll
+
+        if np.ptp(f) > 1e-6 * f.max() or np.ptp(c, axis=0).max() > 1e-6:
+            raise AbsPoseError(
+                "floor: expected one fixed camera (the same focal_px and principal_px for every "
+                "pose); lift each camera's poses separately"
+            )
+        up = None
+        if camera_pitch_deg is not None:
+            up = up_from_pitch_roll(camera_pitch_deg, camera_roll_deg or 0.0)
+        elif camera_roll_deg is not None:
+            raise AbsPoseError("camera_roll_deg needs camera_pitch_deg (0 for a level camera)")
+        fs = scale_by_floor(
+            pred.joints_cam_mm, keypoints, f, c, camera_height_mm=camera_height_mm, up_cam=up,
+            known_scale=np.where(known, 1.0, np.nan),
+        )  # fmt: skip
+        moved = (fs.scale_source != "") & ~known  # a known stature stays that person's scale
+        pred = _rescaled(pred, np.where(moved, fs.scale, 1.0))
+        source[moved] = fs.scale_source[moved]
+        floor_plane = fs.floor
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth
-    return LiftResult(joints, root, canonical, f, c, focal_is_default, ~visible)
+    return LiftResult(
+        joints, root, canonical, f, c, focal_is_default, ~visible,
+        scale_source=source.astype(str), floor=floor_plane,
+    )  # fmt: skip
+
+
+def _rescaled(pred: Prediction, factor: NDArray[np.float64]) -> Prediction:
+    """Each pose scaled about the camera centre by ``(N,)`` ``factor`` (projections unchanged)."""
+    from abspose.model.predict import Prediction
+
+    return Prediction(
+        joints_cam_mm=pred.joints_cam_mm * factor[:, None, None],
+        root_cam_mm=pred.root_cam_mm * factor[:, None],
+        canonical_depth=pred.canonical_depth * factor,
+    )

@@ -644,6 +644,24 @@ def lift(
     ] = 0.0,
     chunk: Annotated[int, typer.Option(help="Poses per chunk when streaming .npy to .npy.")] = 65536,
     flip_test: FlipOpt = False,
+    camera_height: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="The camera's height above the floor [m]: all poses are then one fixed camera's, "
+            "and standing people are scaled so their feet touch the floor.",
+        ),
+    ] = None,
+    camera_pitch: Annotated[
+        float | None, typer.Option(help="The camera's angle below the horizon [deg], positive looking down.")
+    ] = None,
+    camera_roll: Annotated[
+        float | None, typer.Option(help="The camera's turn about its axis [deg], positive clockwise.")
+    ] = None,
+    floor: Annotated[
+        str | None,
+        typer.Option(help="auto (one camera, one floor) or none; default: auto with --camera-height."),
+    ] = None,
 ) -> None:
     """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
 
@@ -654,6 +672,14 @@ def lift(
 
     check_output_path(out, (".json", ".csv", ".npy"), "--out")
     refuse_overwriting_inputs({"--out": out}, [input, model])
+    on_floor = {
+        "camera_height_mm": camera_height * 1000.0 if camera_height is not None else None,
+        "camera_pitch_deg": camera_pitch, "camera_roll_deg": camera_roll, "floor": floor,
+    }  # fmt: skip
+    if out.suffix.lower() == ".npy" and any(v is not None for v in on_floor.values()):
+        raise AbsPoseError(
+            "--camera-height, --camera-pitch, --camera-roll and --floor need --out .json or .csv"
+        )
     if out.suffix.lower() == ".npy":
         with _echo_warnings(AbsPoseWarning), Progress(console=console) as progress:  # once each
             task = progress.add_task("lifting", total=None)
@@ -685,14 +711,21 @@ def lift(
             stature_mm=stature,
             min_confidence=min_confidence,
             flip_test=flip_test,
+            **on_floor,  # type: ignore[arg-type]
         )
+    if result.floor is not None:
+        console.print(
+            f"floor: {result.floor.offset_mm / 1000:.2f} m below the camera, up = "
+            f"{np.round(result.floor.up_cam, 3).tolist()} ({result.floor.orientation_source})"
+        )
+    sources = result.scale_source if result.scale_source is not None else ["prior"] * len(result.root_cam_mm)
     for i, root in enumerate(result.root_cam_mm[:10]):
         filled = [n for n, m in zip(result.joint_names, result.imputed[i], strict=True) if m]
         console.print(
             f"person {i}: pelvis at x = {root[0] / 1000:+.2f} m, y = {root[1] / 1000:+.2f} m, "
             f"z = {root[2] / 1000:.2f} m "
-            f"({result.distance_m[i]:.2f} m from the camera; Z/f = {result.canonical_depth[i]:.3f} mm/px)"
-            + (f"; filled in: {', '.join(filled)}" if filled else "")
+            f"({result.distance_m[i]:.2f} m from the camera; Z/f = {result.canonical_depth[i]:.3f} mm/px; "
+            f"scale from {sources[i]})" + (f"; filled in: {', '.join(filled)}" if filled else "")
         )
     if len(result.root_cam_mm) > 10:
         console.print(f"... and {len(result.root_cam_mm) - 10} more people (all in {out})")

@@ -90,5 +90,5 @@ def test_a_dataset_whose_array_header_has_an_unclosed_bracket_is_an_error(tmp_pa
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
         for name in src.namelist():  # every array whole but the joints
             dst.writestr(name, member if name == "joints_world_mm.npy" else src.read(name))
-    with pytest.raises(AbsPoseError, match="bad.npz"):
+    with pytest.raises(AbsPoseError, match=r"bad\.npz"):
         MocapDataset.load(path)

@@ -25,7 +25,7 @@ from abspose._checks import check_points
 from abspose.errors import AbsPoseError, DataError
 from abspose.skeletons import H36M17
 
-__all__ = ["CameraSamples", "VirtualCameraConfig", "look_at_rotation", "sample_cameras"]
+__all__ = ["CameraSamples", "VirtualCameraConfig", "look_at_rotation", "sample_cameras", "sample_scene"]
 
 
 @dataclass(frozen=True)
@@ -195,3 +195,74 @@ def sample_cameras(
             f"(first: index {pending[0]}); widen VirtualCameraConfig ranges"
         )
     return CameraSamples(out_kp, out_cam, out_f, out_c, out_size, out_R, out_C)
+
+
+def sample_scene(
+    joints_world_mm: Any,
+    floor_y_mm: Any,
+    rng: np.random.Generator,
+    *,
+    camera_height_mm: float,
+    pitch_deg: float,
+    config: VirtualCameraConfig = VirtualCameraConfig(),
+) -> CameraSamples:
+    """K people on one floor, seen by **one** camera at a known height and pitch (no roll).
+
+    Each pose is stood on the floor (its own floor height subtracted), turned to a random
+    heading and placed at a random spot in view: ground distance in ``config.distance_mm``,
+    root inside ``config.root_region`` of the image. The image size and focal length are drawn
+    once from ``config``, the principal point is the image centre.
+
+    Args:
+        joints_world_mm: ``(K, 17, 3)`` poses in the y-up world [mm].
+        floor_y_mm: ``(K,)`` or scalar floor height of each pose [mm].
+        rng: the random generator.
+        camera_height_mm: the camera centre's height above the floor [mm].
+        pitch_deg: the optical axis's angle below the horizon [deg].
+
+    Raises:
+        DataError: a person found no spot in view in ``config.max_tries`` draws.
+    """
+    P = check_points(joints_world_mm, "joints_world_mm", dim=3, joints=H36M17.num_joints, min_ndim=3)
+    k = P.shape[0]
+    floor = np.broadcast_to(np.asarray(floor_y_mm, dtype=np.float64), (k,))
+    size = np.asarray(config.image_sizes[rng.integers(len(config.image_sizes))], dtype=np.float64)
+    f = float(rng.uniform(*config.focal_px))
+    c = size / 2.0
+    R = look_at_rotation(0.0, np.radians(pitch_deg))
+    C = np.array([0.0, camera_height_mm, 0.0])
+    root = H36M17.root_index
+    local = P - np.stack([P[:, root, 0], floor, P[:, root, 2]], -1)[:, None, :]  # on y = 0, root at x = z = 0
+    out_kp, out_cam = np.empty((k, H36M17.num_joints, 2)), np.empty((k, H36M17.num_joints, 3))
+    lo, hi = config.root_region
+    for i in range(k):
+        for _ in range(config.max_tries):
+            yaw = rng.uniform(0.0, 2.0 * np.pi)
+            cy, sy = np.cos(yaw), np.sin(yaw)
+            turned = local[i] @ np.array([[cy, 0.0, -sy], [0.0, 1.0, 0.0], [sy, 0.0, cy]])
+            dist = rng.uniform(*config.distance_mm)
+            u = rng.uniform(lo, hi) * size[0]  # the root's column: its azimuth
+            azimuth = np.arctan((u - c[0]) / f)
+            spot = np.array([dist * np.sin(azimuth), 0.0, dist * np.cos(azimuth)])
+            cam = (turned + spot - C) @ R.T
+            z = cam[:, 2]
+            if (z <= 100.0).any():
+                continue
+            kp = f * cam[:, :2] / z[:, None] + c
+            if (kp >= 0).all() and (kp[:, 0] <= size[0]).all() and (kp[:, 1] <= size[1]).all():
+                out_kp[i], out_cam[i] = kp, cam
+                break
+        else:
+            raise DataError(
+                f"sample_scene: person {i} found no spot in view in {config.max_tries} draws "
+                f"(camera {camera_height_mm:.0f} mm high, pitch {pitch_deg:g} deg); widen the distances"
+            )
+    return CameraSamples(
+        keypoints_px=out_kp,
+        joints_cam_mm=out_cam,
+        focal_px=np.full(k, f),
+        principal_px=np.tile(c, (k, 1)),
+        image_size_px=np.tile(size.astype(np.int64), (k, 1)),
+        rot_world_to_cam=np.tile(R, (k, 1, 1)),
+        cam_center_world_mm=np.tile(C, (k, 1)),
+    )

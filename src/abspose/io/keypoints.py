@@ -308,6 +308,15 @@ def write_result(path: str | Path, result: Any) -> Path:
                 "frame": "camera: x right, y down, z forward; millimetres",
                 "focal_is_default": result.focal_is_default,
             }
+            floor, sources = result.floor, result.scale_source
+            if floor is not None:
+                head["floor"] = {
+                    "up_cam": np.round(floor.up_cam, 6).tolist(),
+                    "camera_height_mm": round(float(floor.offset_mm), 1),
+                    "orientation_source": floor.orientation_source,
+                }
+            if sources is None:
+                sources = np.full(len(roots), "prior")
             fh.write(json.dumps(head, indent=1)[:-2] + ',\n "people": [')
             for i in range(len(roots)):
                 person = {
@@ -318,6 +327,7 @@ def write_result(path: str | Path, result: Any) -> Path:
                     "focal_px": float(focal[i]),
                     "principal_px": principal[i].tolist(),
                     "imputed_joints": [n for n, m in zip(names, imputed[i], strict=True) if m],
+                    "scale_source": str(sources[i]),
                 }
                 fh.write(("\n  " if i == 0 else ",\n  ") + json.dumps(person))
             fh.write("\n ]\n}\n")

@@ -1,0 +1,125 @@
+"""Scale from the floor on the test people: depth error with a known camera height, the floor
+plus the scene prior, and one known person, against the lifter alone.
+
+Usage: ``python benchmarks/floor.py DATASET.npz [--scenes 300] [--seed 0]`` (DATASET from
+``abspose data build``). Each scene: K test-split poses on new bodies (the body model), stood on
+one floor in front of one camera at a random height (1.0-2.5 m) and pitch (0-15 degrees down),
+seen from 2-10 m. Rows: the people's root depth error |Z - Z*| / Z* (mean, %), MRPE [mm],
+over all of them and over those standing or walking (a foot on the floor in the ground truth),
+from ground-truth 2D (the clean model) and from 2D with ``openpose-mixture`` errors (the detector
+model). Prints a markdown table (docs/results.md, "Scale from the floor").
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+
+import numpy as np
+
+from abspose import AbsPoseError, lift
+from abspose.api import default_model_path
+from abspose.data import MocapDataset, split_subjects
+from abspose.data.body import retarget, sample_bodies
+from abspose.data.cameras import VirtualCameraConfig, sample_scene
+from abspose.errors import DataError
+from abspose.geometry import pose_scale
+from abspose.geometry.floor import floor_contacts, up_from_pitch_roll
+from abspose.noise.model import load_error_model
+
+CAMERAS = VirtualCameraConfig(focal_px=(500.0, 1500.0))
+
+
+def _scenes(data: MocapDataset, k: int, count: int, rng: np.random.Generator) -> list[dict]:
+    """``count`` scenes of ``k`` people each."""
+    out: list[dict] = []
+    while len(out) < count:
+        idx = rng.choice(len(data.joints_world_mm), k, replace=False)
+        P = retarget(data.joints_world_mm[idx].astype(np.float64), sample_bodies(k, rng).bone_lengths_mm)
+        height, pitch = rng.uniform(1000.0, 2500.0), rng.uniform(0.0, 15.0)
+        try:
+            sc = sample_scene(P, data.floor_y_mm[idx], rng, camera_height_mm=height, pitch_deg=pitch,
+                              config=CAMERAS)  # fmt: skip
+        except DataError:
+            continue
+        on_floor = floor_contacts(sc.joints_cam_mm, up_from_pitch_roll(pitch)).any(1)
+        out.append({"samples": sc, "height": height, "pitch": pitch, "standing": on_floor, "idx": idx})
+    return out
+
+
+def _errors(scenes: list[dict], noisy: bool, rng: np.random.Generator, **how: object) -> dict[str, float]:
+    depth, mrpe, standing, refused = [], [], [], 0
+    noise = load_error_model("openpose-mixture") if noisy else None
+    model = default_model_path("detector" if noisy else "clean")
+    for s in scenes:
+        sc = s["samples"]
+        kp = sc.keypoints_px
+        if noise is not None:
+            kp = kp + noise.sample_px(pose_scale(kp), rng)
+        options = {}
+        if how.get("height"):
+            options["camera_height_mm"] = s["height"]
+        if how.get("pitch"):
+            options["camera_pitch_deg"] = s["pitch"]
+        if how.get("floor"):
+            options["floor"] = "auto"
+        if how.get("known_first"):
+            stature = np.full(len(kp), np.nan)
+            from abspose.data.augment import skeleton_stature_mm
+
+            stature[0] = skeleton_stature_mm(sc.joints_cam_mm[0])
+            options["stature_mm"] = stature
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                r = lift(kp, focal_px=sc.focal_px, principal_px=sc.principal_px, model=model, **options)
+            except AbsPoseError:
+                refused += 1
+                continue
+        truth = sc.joints_cam_mm[:, 0]
+        keep = slice(1, None) if how.get("known_first") else slice(None)  # the known person is not scored
+        depth.append((np.abs(r.root_cam_mm[:, 2] - truth[:, 2]) / truth[:, 2])[keep])
+        mrpe.append(np.linalg.norm(r.root_cam_mm - truth, axis=-1)[keep])
+        standing.append(s["standing"][keep])
+    d, m, st = np.concatenate(depth), np.concatenate(mrpe), np.concatenate(standing)
+    return {
+        "depth": 100 * d.mean(), "depth_standing": 100 * d[st].mean(), "mrpe": m.mean(),
+        "mrpe_standing": m[st].mean(), "refused": refused, "people": len(d), "standing": int(st.sum()),
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset")
+    parser.add_argument("--scenes", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
+    rng = np.random.default_rng(args.seed)
+    four = _scenes(data, 4, args.scenes, rng)
+    rows = [
+        ("the lifter alone (prior), 4 people", four, {}),
+        ("camera height + pitch known", four, {"height": True, "pitch": True}),
+        ("camera height known, pitch estimated", four, {"height": True}),
+        ("one known person of 4, pitch known", four, {"pitch": True, "floor": True, "known_first": True}),
+        ("floor + scene prior, 4 people, pitch known", four, {"pitch": True, "floor": True}),
+    ]
+    for k in (2, 8):
+        scenes = _scenes(data, k, args.scenes, rng)
+        rows.append((f"the lifter alone, {k} people", scenes, {}))
+        rows.append((f"floor + scene prior, {k} people, pitch known", scenes, {"pitch": True, "floor": True}))
+    print(f"{args.scenes} scenes per row, test people, seed {args.seed}")
+    print(
+        "| scale from | 2D | depth error: all | standing/walking | MRPE: all | standing/walking | refused |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for noisy in (False, True):
+        for name, scenes, how in rows:
+            e = _errors(scenes, noisy, np.random.default_rng(args.seed + 1), **how)
+            print(f"| {name} | {'openpose-mixture' if noisy else 'exact'} | {e['depth']:.2f}% | "
+                  f"{e['depth_standing']:.2f}% | {e['mrpe']:.0f} | {e['mrpe_standing']:.0f} | "
+                  f"{e['refused']} |", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
