@@ -232,6 +232,13 @@ def video(
     ] = 10,
     model: ModelOpt = None,
     flip_test: FlipOpt = True,
+    track_stature: Annotated[
+        bool,
+        typer.Option(
+            help="One stature per tracked person (the running median of its frames): constant bone "
+            "lengths, a steadier depth."
+        ),
+    ] = True,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
     from abspose.io import FrameWriter, TrackRecorder, export_tracks
@@ -267,7 +274,7 @@ def video(
             frames = track_video(
                 clip, backend, camera=camera, model=model,
                 min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,
-                keep_image=video_out is not None, flip_test=flip_test,
+                keep_image=video_out is not None, flip_test=flip_test, track_stature=track_stature,
             )  # fmt: skip
             for frame in frames:
                 writer.write(frame)

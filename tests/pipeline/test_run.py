@@ -136,3 +136,30 @@ def test_a_truncated_video_stops_at_its_last_whole_frame(tmp_path):
     path.write_bytes(data[: len(data) * 2 // 3])
     frames = list(iter_frames(path))
     assert 0 < len(frames) < 20 and all(f.shape == (HEIGHT, WIDTH, 3) for f in frames)
+
+
+def test_track_video_gives_each_track_one_stature(tmp_path, walk_cam_mm):
+    """With the track stature each frame's pose is rescaled about the camera so that what it
+    implies is its track's running median: the implied stature then holds still over time."""
+    from abspose.pipeline.run import _implied_statures
+
+    path = write_video(tmp_path / "clip.mp4", 12)
+    cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
+    detections = _moving_people(walk_cam_mm, cam, 12)
+    camera = resolve_intrinsics(WIDTH, HEIGHT, focal_px=700.0)
+    on = list(track_video(path, PrecomputedBackend(detections), camera=camera))
+    off = list(track_video(path, PrecomputedBackend(detections), camera=camera, track_stature=False))
+    assert all(set(f.lifted.scale_source) == {"track"} for f in on)
+    assert all(set(f.lifted.scale_source) == {"prior"} for f in off)
+    for tid in (0, 1):
+        raw, held = [], []
+        for a, b in zip(off, on, strict=True):
+            i, j = list(a.track_ids).index(tid), list(b.track_ids).index(tid)
+            raw.append(_implied_statures(a.lifted, a)[i])
+            held.append(_implied_statures(b.lifted, b)[j])
+            factor = b.lifted.root_cam_mm[j, 2] / a.lifted.root_cam_mm[i, 2]
+            assert np.allclose(
+                b.lifted.joints_cam_mm[j], factor * a.lifted.joints_cam_mm[i]
+            )  # about the camera
+        assert np.allclose(held, [np.median(raw[: t + 1]) for t in range(len(raw))])
+        assert np.std(held) < np.std(raw)

@@ -49,3 +49,16 @@ def test_root_smoother():
     assert np.allclose(RootSmoother(0.0)(ids, np.array([3.0, 5.0])), [3.0, 5.0])
     with pytest.raises(AbsPoseError, match="smoothing"):
         RootSmoother(1.0)
+
+
+def test_track_stature_is_the_running_median_of_each_track():
+    from abspose.pipeline.tracking import TrackStature
+
+    ts = TrackStature()
+    assert ts(np.array([0, 1]), np.array([1700.0, 1500.0])).tolist() == [1700.0, 1500.0]
+    assert ts(np.array([1, 0]), np.array([1900.0, 1800.0])).tolist() == [1700.0, 1750.0]
+    out = ts(np.array([0, 2]), np.array([np.nan, 1600.0]))  # a NaN frame does not count
+    assert out.tolist() == [1750.0, 1600.0]
+    assert ts(np.array([0]), np.array([9999.0])).tolist() == [
+        1800.0
+    ]  # one wild frame: the median moves little

@@ -213,27 +213,28 @@ def test_estimate_counts_the_cpu_draw_of_every_epoch(tmp_path, rng, monkeypatch)
 
 def test_estimate_ignores_a_stall_of_the_probe(tmp_path, rng, monkeypatch):
     """One probe step held up (another process, a page fault storm) must not count once per
-    training sample: the estimate uses the median step."""
-    import time
+    training sample: the estimate uses the median step. A fake clock makes it exact: every
+    reading advances 1 ms, the 8th step's reading 3 s more."""
+    import types
 
-    import abspose.model.train as train_module
+    import abspose.reproduce.tables as tables
     from abspose.model import LifterConfig, TrainConfig
     from abspose.reproduce import estimate_seconds
 
     frames = _h36m_frames(tmp_path, rng, subjects=("S1",), frames=20)
-    real, calls = train_module.lifter_loss, []
+    readings = []
 
-    def stalled(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 8:
-            time.sleep(3.0)
-        return real(*args, **kwargs)
+    def clock() -> float:
+        readings.append(1)
+        return 0.001 * len(readings) + (3.0 if len(readings) >= 8 else 0.0)
 
-    monkeypatch.setattr(train_module, "lifter_loss", stalled)
+    monkeypatch.setattr(tables, "time", types.SimpleNamespace(perf_counter=clock))
     tc = TrainConfig(epochs=1, batch_size=16)
-    # a mean over the 20 timed steps would count 3 s / 20 / 16 per sample, 0.75 s for 80 frames
-    assert estimate_seconds(frames, LifterConfig(width=8), tc) < 0.3
-    assert len(calls) == 24
+    estimate = estimate_seconds(frames, LifterConfig(width=8), tc)
+    # median: 1 ms per step of 16 samples, 1 ms for the draw of all the frames; a mean over the
+    # steps would have counted the 3 s stall 1/20 per step: about 1.5 s here
+    assert estimate == pytest.approx(0.001 / 16 * len(frames) + 0.001)
+    assert len(readings) == 24 + 2  # 24 steps, then the draw's two readings
 
 
 @pytest.mark.slow

@@ -21,7 +21,8 @@ JSON schema (``abspose image`` / ``abspose video --out result.json``)::
             "root_cam_mm": [x, y, z],
             "distance_m": 7.4,
             "canonical_depth_mm_per_px": 4.2,              # Z / f: valid whatever the focal
-            "imputed_joints": ["r_wrist"]}]}]
+            "imputed_joints": ["r_wrist"],
+            "scale_source": "track"}]}]                    # prior, stature, track, floor+...
     }
 
 CSV: one row per frame, person and joint (``frame, time_s, person, joint, u_px, v_px,
@@ -62,6 +63,9 @@ def _r(values: Any, digits: int) -> list[Any]:
 def frame_record(frame: PeopleInFrame) -> dict[str, Any]:
     """One frame as the JSON object described above."""
     lifted = frame.lifted
+    sources = lifted.scale_source
+    if sources is None:
+        sources = np.full(len(frame.track_ids), "prior")
     people = []
     for k, tid in enumerate(frame.track_ids.tolist()):
         kp = frame.keypoints_px[k]
@@ -77,6 +81,7 @@ def frame_record(frame: PeopleInFrame) -> dict[str, Any]:
                 "imputed_joints": [
                     n for n, m in zip(H36M17.joint_names, lifted.imputed[k], strict=True) if m
                 ],
+                "scale_source": str(sources[k]),
             }
         )
     return {

@@ -14,7 +14,41 @@ from abspose.errors import AbsPoseError, ShapeError
 from abspose.geometry.normalize import root_depth_from_canonical, root_xy_from_canonical
 from abspose.model.network import AbsPoseLifter
 
-__all__ = ["Prediction", "predict", "predict_flip_test"]
+__all__ = ["Prediction", "implied_stature_mm", "predict", "predict_flip_test"]
+
+
+def implied_stature_mm(
+    joints_cam_mm: object, keypoints_px: object, focal_px: object, principal_px: object
+) -> NDArray[np.float64]:
+    """``(N,)`` the stature [mm] that lifted poses stand for at their depth.
+
+    A lifter's limbs come out shorter than its depth implies (regression to the mean), so a
+    prediction projects smaller than its keypoints. The stature its depth stands for is the
+    skeleton's chain (:func:`~abspose.data.augment.skeleton_stature_mm` less the ankle height)
+    times the keypoints' RMS spread over the projection's, plus the ankle height. Joints whose
+    keypoint is NaN (missing) are left out of both spreads.
+
+    Args:
+        joints_cam_mm: ``(N, 17, 3)`` H36M-17 poses [mm]; keypoints_px: ``(N, 17, 2)`` [px];
+        focal_px: ``(N,)`` [px]; principal_px: ``(N, 2)`` [px].
+    """
+    from abspose.data.augment import ANKLE_HEIGHT_MM, skeleton_stature_mm
+
+    J = np.asarray(joints_cam_mm, dtype=np.float64)
+    kp = as_float_array(keypoints_px, "keypoints_px").reshape(J.shape[0], J.shape[1], 2)
+    f = np.broadcast_to(as_float_array(focal_px, "focal_px"), J.shape[:1])
+    c = np.broadcast_to(as_float_array(principal_px, "principal_px"), (J.shape[0], 2))
+    projected = J[..., :2] / J[..., 2:] * f[:, None, None] + c[:, None, :]
+    seen: NDArray[np.bool_] = np.asarray(np.isfinite(kp).all(-1))  # (N, 17)
+
+    def spread(p: NDArray[np.float64]) -> NDArray[np.float64]:
+        count = np.maximum(seen.sum(-1), 1)
+        mean = np.where(seen[..., None], p, 0.0).sum(-2) / count[:, None]
+        d2 = np.where(seen, ((np.nan_to_num(p) - mean[:, None, :]) ** 2).sum(-1), 0.0)
+        return np.sqrt(d2.sum(-1) / count)
+
+    chain = skeleton_stature_mm(J) - ANKLE_HEIGHT_MM
+    return np.asarray(chain * spread(kp) / spread(projected) + ANKLE_HEIGHT_MM)
 
 
 @dataclass(frozen=True)
@@ -53,7 +87,6 @@ class Prediction:
         spread σ to the projection's. Without them, the skeleton's own stature is used.
         """
         from abspose.data.augment import ANKLE_HEIGHT_MM, skeleton_stature_mm
-        from abspose.geometry.normalize import pose_scale
 
         height = as_float_array(stature_mm, "stature_mm")
         try:
@@ -68,16 +101,12 @@ class Prediction:
                 "pass the height in millimetres"
             )
         # the ankle's height above the floor is a constant of the stature, not a bone
-        chain = skeleton_stature_mm(self.joints_cam_mm) - ANKLE_HEIGHT_MM
         if keypoints_px is not None and focal_px is not None and principal_px is not None:
-            kp = as_float_array(keypoints_px, "keypoints_px")
-            f = np.broadcast_to(as_float_array(focal_px, "focal_px"), self.canonical_depth.shape)
-            c = np.broadcast_to(
-                as_float_array(principal_px, "principal_px"), (*self.canonical_depth.shape, 2)
+            chain = (
+                implied_stature_mm(self.joints_cam_mm, keypoints_px, focal_px, principal_px) - ANKLE_HEIGHT_MM
             )
-            J = self.joints_cam_mm
-            projected = J[..., :2] / J[..., 2:] * f[:, None, None] + c[:, None, :]
-            chain = chain * pose_scale(kp) / pose_scale(projected)
+        else:
+            chain = skeleton_stature_mm(self.joints_cam_mm) - ANKLE_HEIGHT_MM
         factor = (target - ANKLE_HEIGHT_MM) / chain
         return Prediction(
             joints_cam_mm=self.joints_cam_mm * factor[:, None, None],

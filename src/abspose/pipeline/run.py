@@ -31,7 +31,7 @@ from abspose.api import LiftResult, _resolve_model, lift
 from abspose.errors import AbsPoseError
 from abspose.estimator2d.base import Backend2D, Poses2D, check_image
 from abspose.pipeline.intrinsics import CameraSetup, resolve_intrinsics
-from abspose.pipeline.tracking import RootSmoother, Tracker
+from abspose.pipeline.tracking import RootSmoother, Tracker, TrackStature
 from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 
 __all__ = [
@@ -172,6 +172,33 @@ def _with_smoothed_depth(lifted: LiftResult, canonical_depth: NDArray[np.float64
     return replace(lifted, joints_cam_mm=joints, root_cam_mm=root, canonical_depth=canonical_depth)
 
 
+def _implied_statures(lifted: LiftResult, frame: PeopleInFrame) -> NDArray[np.float64]:
+    """``(P,)`` the statures the frame's lifted poses stand for, from their seen keypoints."""
+    from abspose.model.predict import implied_stature_mm
+
+    k = frame.camera.intrinsics
+    kp = frame.keypoints_px.copy()  # NaN where filled in: left out of the spreads
+    kp[..., 1] = k.cy + (kp[..., 1] - k.cy) * (k.fx / k.fy)  # square pixels, as lifted
+    return implied_stature_mm(lifted.joints_cam_mm, kp, lifted.focal_px, lifted.principal_px)
+
+
+def _with_track_stature(
+    lifted: LiftResult, implied: NDArray[np.float64], stature_mm: NDArray[np.float64]
+) -> LiftResult:
+    """Each person scaled about the camera centre from its ``implied`` stature to its track's."""
+    from abspose.data.augment import ANKLE_HEIGHT_MM
+
+    factor = np.where(np.isfinite(implied), (stature_mm - ANKLE_HEIGHT_MM) / (implied - ANKLE_HEIGHT_MM), 1.0)
+    source = np.where(np.isfinite(implied), "track", np.asarray(lifted.scale_source))
+    return replace(
+        lifted,
+        joints_cam_mm=lifted.joints_cam_mm * factor[:, None, None],
+        root_cam_mm=lifted.root_cam_mm * factor[:, None],
+        canonical_depth=lifted.canonical_depth * factor,
+        scale_source=source,
+    )
+
+
 @dataclass(frozen=True)
 class VideoInfo:
     """``fps``, ``frame_count`` (0 when the container does not say), ``width``, ``height``."""
@@ -244,19 +271,24 @@ def track_video(
     max_frames: int | None = None,
     keep_image: bool = False,
     flip_test: bool = True,
+    track_stature: bool = True,
 ) -> Iterator[PeopleInFrame]:
     """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
 
     ``camera``: from :func:`resolve_intrinsics` for the video's size; None for the default
     focal guess. Each frame's 2D search starts where the tracked people were (``rois_px``).
-    ``smoothing`` (0 off, < 1) smooths each person's canonical root depth over time
-    (:class:`RootSmoother`). ``flip_test``: as :func:`lift_image` (on by default).
+    ``track_stature`` (on by default) gives each track one stature, the running median of what
+    its frames imply (:class:`TrackStature`; ``scale_source`` ``"track"``): its bone lengths
+    keep their scale and its depth stops breathing. ``smoothing`` (0 off, < 1) then smooths
+    each person's canonical root depth over time (:class:`RootSmoother`). ``flip_test``: as
+    :func:`lift_image` (on by default).
     """
 
     info = video_info(path)
     camera = camera or resolve_intrinsics(info.width, info.height)
     tracker = tracker or Tracker()
     smoother = RootSmoother(smoothing)
+    statures = TrackStature()
     model = _resolve_model(model, "detector")  # loaded once, not per frame; detector keypoints
     for index, image in enumerate(iter_frames(path, max_frames)):
         frame = lift_image(
@@ -265,6 +297,9 @@ def track_video(
         )  # fmt: skip
         ids = tracker.update(frame.poses2d.boxes_px)
         lifted = frame.lifted
+        if len(ids) and track_stature:
+            implied = _implied_statures(lifted, frame)
+            lifted = _with_track_stature(lifted, implied, statures(ids, implied))
         if len(ids) and smoothing > 0:
             lifted = _with_smoothed_depth(lifted, smoother(ids, lifted.canonical_depth))
         yield replace(frame, track_ids=ids, lifted=lifted, image_rgb=image if keep_image else None)

@@ -1,4 +1,5 @@
-"""Stable person ids across video frames, and temporal smoothing of each person's root.
+"""Stable person ids across video frames, temporal smoothing of each person's root, and one
+stature per person.
 
 :class:`Tracker` matches this frame's boxes to the tracks of the previous frames by centre
 distance relative to the person's size (Hungarian assignment, ``scipy``), which survives the
@@ -8,6 +9,7 @@ ends; a person who comes back later gets a new id.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +18,7 @@ from scipy.optimize import linear_sum_assignment
 
 from abspose.errors import AbsPoseError, ShapeError
 
-__all__ = ["RootSmoother", "Tracker"]
+__all__ = ["RootSmoother", "TrackStature", "Tracker"]
 
 
 @dataclass
@@ -112,4 +114,38 @@ class RootSmoother:
                 log_depth = self.strength * self._state[tid] + (1.0 - self.strength) * log_depth
             self._state[tid] = log_depth
             out[k] = np.exp(log_depth)
+        return out
+
+
+@dataclass
+class TrackStature:
+    """One stature per track: a person's height does not change between frames.
+
+    Each frame, every tracked person's implied stature (:func:`~abspose.model.predict.implied_stature_mm`:
+    what the lifted pose stands for at its depth) joins that track's history; the track's
+    stature is the median of its history so far (causal: no future frame is read), so one
+    bad frame moves it little and the estimate settles as the track grows. Rescaling each
+    frame's pose about the camera centre to it keeps the projection, holds the stature (and
+    so the bone lengths' scale) constant, and stops the depth breathing.
+
+    Attributes:
+        history: frames kept per track (the most recent).
+    """
+
+    history: int = 900
+    _seen: dict[int, deque[float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.history < 1:
+            raise AbsPoseError(f"TrackStature: expected history >= 1 frames, got {self.history}")
+
+    def __call__(self, track_ids: NDArray[np.int64], implied_mm: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``(P,)`` ids and ``(P,)`` implied statures [mm] -> ``(P,)`` track statures [mm]."""
+        out = np.asarray(implied_mm, dtype=np.float64).copy()
+        for k, (tid, height) in enumerate(zip(track_ids.tolist(), out.tolist(), strict=True)):
+            seen = self._seen.setdefault(tid, deque(maxlen=self.history))
+            if np.isfinite(height):
+                seen.append(height)
+            if seen:
+                out[k] = float(np.median(seen))
         return out
