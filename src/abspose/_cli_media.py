@@ -235,9 +235,13 @@ def video(
     track_stature: Annotated[
         bool,
         typer.Option(
-            help="One stature per tracked person (the running median of its frames): constant bone "
-            "lengths, a steadier depth."
+            help="One stature per tracked person (the running median of its frames): a steadier but "
+            "slightly less accurate depth."
         ),
+    ] = False,
+    track_skeleton: Annotated[
+        bool,
+        typer.Option(help="One skeleton per tracked person (running median bones): bones do not stretch."),
     ] = True,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
@@ -275,6 +279,7 @@ def video(
                 clip, backend, camera=camera, model=model,
                 min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,
                 keep_image=video_out is not None, flip_test=flip_test, track_stature=track_stature,
+                track_skeleton=track_skeleton,
             )  # fmt: skip
             for frame in frames:
                 writer.write(frame)

@@ -147,8 +147,13 @@ def test_track_video_gives_each_track_one_stature(tmp_path, walk_cam_mm):
     cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
     detections = _moving_people(walk_cam_mm, cam, 12)
     camera = resolve_intrinsics(WIDTH, HEIGHT, focal_px=700.0)
-    on = list(track_video(path, PrecomputedBackend(detections), camera=camera))
-    off = list(track_video(path, PrecomputedBackend(detections), camera=camera, track_stature=False))
+    on = list(track_video(path, PrecomputedBackend(detections), camera=camera, track_stature=True,
+                          track_skeleton=False))  # fmt: skip
+    off = list(
+        track_video(
+            path, PrecomputedBackend(detections), camera=camera, track_stature=False, track_skeleton=False
+        )
+    )
     assert all(set(f.lifted.scale_source) == {"track"} for f in on)
     assert all(set(f.lifted.scale_source) == {"prior"} for f in off)
     for tid in (0, 1):
@@ -163,3 +168,30 @@ def test_track_video_gives_each_track_one_stature(tmp_path, walk_cam_mm):
             )  # about the camera
         assert np.allclose(held, [np.median(raw[: t + 1]) for t in range(len(raw))])
         assert np.std(held) < np.std(raw)
+
+
+def test_track_video_gives_each_track_one_skeleton(tmp_path, walk_cam_mm):
+    """Every frame of a track is rebuilt on the running median of its bone lengths (causal),
+    bone directions and the root kept."""
+    from abspose.data.augment import body_lengths_mm
+
+    path = write_video(tmp_path / "clip.mp4", 12)
+    cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
+    detections = _moving_people(walk_cam_mm, cam, 12)
+    camera = resolve_intrinsics(WIDTH, HEIGHT, focal_px=700.0)
+    on = list(track_video(path, PrecomputedBackend(detections), camera=camera))
+    off = list(track_video(path, PrecomputedBackend(detections), camera=camera, track_skeleton=False))
+    for tid in (0, 1):
+        before, after = [], []
+        for a, b in zip(off, on, strict=True):
+            i, j = list(a.track_ids).index(tid), list(b.track_ids).index(tid)
+            assert np.allclose(a.lifted.root_cam_mm[i], b.lifted.root_cam_mm[j])
+            before.append(body_lengths_mm(a.lifted.joints_cam_mm[i]))
+            after.append(body_lengths_mm(b.lifted.joints_cam_mm[j]))
+            pa, pb = a.lifted.joints_cam_mm[i], b.lifted.joints_cam_mm[j]
+            for child, parent in ((3, 2), (13, 12)):  # a shin and a forearm keep their direction
+                da, db = pa[child] - pa[parent], pb[child] - pb[parent]
+                assert np.allclose(da / np.linalg.norm(da), db / np.linalg.norm(db))
+        before, after = np.array(before), np.array(after)
+        assert np.allclose(after, [np.median(before[: t + 1], axis=0) for t in range(len(before))])
+        assert after[:, 1:].std(0).mean() < before[:, 1:].std(0).mean()

@@ -62,3 +62,14 @@ def test_track_stature_is_the_running_median_of_each_track():
     assert ts(np.array([0]), np.array([9999.0])).tolist() == [
         1800.0
     ]  # one wild frame: the median moves little
+
+
+def test_with_bone_lengths_reaches_the_lengths_and_keeps_directions(rng):
+    from abspose.data.augment import body_lengths_mm
+    from abspose.pipeline.tracking import with_bone_lengths
+
+    poses = rng.normal(0.0, 300.0, (3, 17, 3))
+    lengths = rng.uniform(50.0, 500.0, (3, 17))
+    out = with_bone_lengths(poses, lengths)
+    assert np.allclose(body_lengths_mm(out)[:, 1:], lengths[:, 1:])
+    assert np.allclose(out[:, 0], poses[:, 0])  # the root stays

@@ -18,7 +18,7 @@ from scipy.optimize import linear_sum_assignment
 
 from abspose.errors import AbsPoseError, ShapeError
 
-__all__ = ["RootSmoother", "TrackStature", "Tracker"]
+__all__ = ["RootSmoother", "TrackSkeleton", "TrackStature", "Tracker", "with_bone_lengths"]
 
 
 @dataclass
@@ -149,3 +149,52 @@ class TrackStature:
             if seen:
                 out[k] = float(np.median(seen))
         return out
+
+
+def with_bone_lengths(joints_mm: NDArray[np.float64], lengths_mm: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(P, 17, 3)`` H36M-17 poses rebuilt from their root with ``(P, 17)`` bone lengths [mm]
+    (the bone ending at each joint; the root's is ignored), every bone's direction kept."""
+    from abspose.skeletons import H36M17
+
+    out = np.array(joints_mm, dtype=np.float64, copy=True)
+    for j in H36M17.topological_order:
+        parent = H36M17.parent_indices[j]
+        if parent < 0:
+            continue
+        d = joints_mm[:, j] - joints_mm[:, parent]
+        d = d / np.maximum(np.linalg.norm(d, axis=-1, keepdims=True), 1e-9)
+        out[:, j] = out[:, parent] + lengths_mm[:, j, None] * d
+    return out
+
+
+@dataclass
+class TrackSkeleton:
+    """One skeleton per track: every bone at the running median of its lengths in the track's
+    frames so far (causal), each frame's bone directions and root kept.
+
+    Bones do not stretch; the lifter's per-frame bone lengths do (docs/results.md, "One
+    stature and one skeleton per track"). Rebuilding every frame on the track's median bones
+    removes that variation.
+
+    Attributes:
+        history: frames kept per track (the most recent).
+    """
+
+    history: int = 900
+    _seen: dict[int, deque[NDArray[np.float64]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.history < 1:
+            raise AbsPoseError(f"TrackSkeleton: expected history >= 1 frames, got {self.history}")
+
+    def __call__(self, track_ids: NDArray[np.int64], joints_mm: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``(P,)`` ids and ``(P, 17, 3)`` poses [mm] -> the poses on their tracks' skeletons."""
+        from abspose.data.augment import body_lengths_mm
+
+        lengths = body_lengths_mm(joints_mm)  # (P, 17)
+        median = np.empty_like(lengths)
+        for k, tid in enumerate(track_ids.tolist()):
+            seen = self._seen.setdefault(tid, deque(maxlen=self.history))
+            seen.append(lengths[k])
+            median[k] = np.median(np.stack(seen), axis=0)
+        return with_bone_lengths(joints_mm, median)

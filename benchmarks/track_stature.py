@@ -1,0 +1,143 @@
+"""One stature (and one skeleton) per person over a sequence, against the per-frame lifter,
+with ground truth.
+
+Usage: ``python benchmarks/track_stature.py DATASET.npz [--clips 30] [--frames 150]``
+(DATASET from ``abspose data build``). Each test-split clip gets one body (the body model)
+and one fixed virtual camera for its whole length (drawn for its first frame); its 2D gets
+``openpose-mixture`` errors and is lifted frame by frame by the detector model. Scored per
+frame against the truth: MPJPE, PA-MPJPE [mm], root depth error (%), the frame-to-frame root
+depth change [mm] and the bones' variation over time (mean CV of the 16 bones per clip), for:
+
+- the per-frame lifter;
+- the track stature (:class:`abspose.pipeline.tracking.TrackStature`, what ``track_video`` does);
+- the track stature plus a track skeleton: every bone at its running median length, each
+  frame's bone directions kept (``--skeleton``; not in the pipeline, measured here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+
+import numpy as np
+
+from abspose import lift
+from abspose.api import default_model_path
+from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
+from abspose.data.augment import ANKLE_HEIGHT_MM, body_lengths_mm
+from abspose.data.body import retarget, sample_bodies
+from abspose.data.cameras import sample_cameras
+from abspose.errors import DataError
+from abspose.geometry import pose_scale
+from abspose.metrics import mpjpe, pa_mpjpe
+from abspose.model.predict import implied_stature_mm
+from abspose.noise.model import load_error_model
+from abspose.pipeline.tracking import TrackStature
+from abspose.skeletons import H36M17
+
+
+def with_bone_lengths(joints_mm: np.ndarray, lengths_mm: np.ndarray) -> np.ndarray:
+    """``(T, 17, 3)`` poses rebuilt from the root with ``(T, 17)`` bone lengths, directions kept."""
+    out = joints_mm.copy()
+    for j in H36M17.topological_order:
+        parent = H36M17.parent_indices[j]
+        if parent < 0:
+            continue
+        d = joints_mm[:, j] - joints_mm[:, parent]
+        d /= np.maximum(np.linalg.norm(d, axis=-1, keepdims=True), 1e-9)
+        out[:, j] = out[:, parent] + lengths_mm[:, j, None] * d
+    return out
+
+
+def _clip(data: MocapDataset, clip: int, frames: int, rng: np.random.Generator):
+    rows = np.flatnonzero(data.clip_index == clip)[:frames]
+    if len(rows) < 30:
+        return None
+    P = data.joints_world_mm[rows].astype(np.float64)
+    body = sample_bodies(1, rng)
+    P = retarget(P, np.repeat(body.bone_lengths_mm, len(P), 0))
+    floor = data.floor_y_mm[rows]
+    for _ in range(20):  # a camera that sees the whole clip
+        try:
+            first = sample_cameras(P[:1], floor[:1], rng, VirtualCameraConfig(distance_mm=(4000.0, 10000.0)))
+        except DataError:
+            continue
+        R, C = first.rot_world_to_cam[0], first.cam_center_world_mm[0]
+        f, c, size = first.focal_px[0], first.principal_px[0], first.image_size_px[0]
+        cam = (P - C) @ R.T
+        if (cam[..., 2] < 500).any():
+            continue
+        kp = f * cam[..., :2] / cam[..., 2:] + c
+        if (kp >= 0).all() and (kp[..., 0] <= size[0]).all() and (kp[..., 1] <= size[1]).all():
+            return cam, kp, f, c
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset")
+    parser.add_argument("--clips", type=int, default=30)
+    parser.add_argument("--frames", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
+    rng = np.random.default_rng(args.seed)
+    noise = load_error_model("openpose-mixture")
+    model = default_model_path("detector")
+    names = ("per frame", "track stature", "+ track skeleton", "track skeleton alone")
+    rows: dict[str, dict[str, list[float]]] = {k: {} for k in names}
+    clips = rng.permutation(len(data.clip_names))
+    used = 0
+    for clip in clips:
+        if used == args.clips:
+            break
+        seq = _clip(data, int(clip), args.frames, rng)
+        if seq is None or len(seq[0]) < 30:
+            continue
+        used += 1
+        cam, kp, f, c = seq
+        kp = kp + noise.sample_px(pose_scale(kp), rng)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = lift(kp, focal_px=f, principal_px=c, model=model, flip_test=True)
+        J = r.joints_cam_mm
+        ids = np.zeros(1, dtype=np.int64)
+        ts = TrackStature()
+        implied = implied_stature_mm(J, kp, np.full(len(J), f), np.tile(c, (len(J), 1)))
+        held = np.array([ts(ids, implied[t : t + 1])[0] for t in range(len(J))])
+        factor = (held - ANKLE_HEIGHT_MM) / (implied - ANKLE_HEIGHT_MM)
+        Js = J * factor[:, None, None]
+        lengths = body_lengths_mm(Js)
+        running = np.array([np.median(lengths[: t + 1], axis=0) for t in range(len(J))])
+        root = Js[:, H36M17.root_index : H36M17.root_index + 1]
+        Jk = with_bone_lengths(Js - root, running) + root
+        raw = body_lengths_mm(J)
+        alone = np.array([np.median(raw[: t + 1], axis=0) for t in range(len(J))])
+        root0 = J[:, H36M17.root_index : H36M17.root_index + 1]
+        Ja = with_bone_lengths(J - root0, alone) + root0
+        for name, pred in (("per frame", J), ("track stature", Js), ("+ track skeleton", Jk),
+                           ("track skeleton alone", Ja)):  # fmt: skip
+            bones = body_lengths_mm(pred)[:, [j for j in range(17) if j != H36M17.root_index]]
+            out = rows[name]
+            for key, value in (
+                ("mpjpe", float(np.mean(mpjpe(pred, cam)))),
+                ("pa", float(np.mean(pa_mpjpe(pred, cam)))),
+                ("depth", 100 * float(np.mean(np.abs(pred[:, 0, 2] / cam[:, 0, 2] - 1)))),
+                ("step", float(np.mean(np.abs(np.diff(pred[:, 0, 2]))))),
+                ("truth_step", float(np.mean(np.abs(np.diff(cam[:, 0, 2]))))),
+                ("cv", 100 * float(np.mean(bones.std(0) / bones.mean(0)))),
+            ):
+                out.setdefault(key, []).append(value)
+    print(f"{used} test clips of up to {args.frames} frames, detector model, openpose-mixture 2D")
+    print(
+        "| | MPJPE | PA-MPJPE | root depth error | root depth change per frame (truth) | bone CV over time |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, out in rows.items():
+        m = {k: np.mean(v) for k, v in out.items()}
+        print(f"| {name} | {m['mpjpe']:.1f} | {m['pa']:.1f} | {m['depth']:.2f}% | "
+              f"{m['step']:.0f} mm ({m['truth_step']:.0f}) | {m['cv']:.2f}% |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
