@@ -1,13 +1,19 @@
 """Scale from the floor on the test people: depth error with a known camera height, the floor
 plus the scene prior, and one known person, against the lifter alone.
 
-Usage: ``python benchmarks/floor.py DATASET.npz [--scenes 300] [--seed 0]`` (DATASET from
-``abspose data build``). Each scene: K test-split poses on new bodies (the body model), stood on
-one floor in front of one camera at a random height (1.0-2.5 m) and pitch (0-15 degrees down),
+Usage: ``python benchmarks/floor.py DATASET.npz [--scenes 300] [--seed 0] [--pose2sim WHEEL]``
+(DATASET from ``abspose data build``; WHEEL: ``pip download pose2sim==0.3.6 --no-deps``).
+Each scene: K test-split poses on new bodies (the body model), stood on one floor in front
+of one camera at a random height (1.0-2.5 m) and pitch (0-15 degrees down),
 seen from 2-10 m. Rows: the people's root depth error |Z - Z*| / Z* (mean, %), MRPE [mm],
 over all of them and over those standing or walking (a foot on the floor in the ground truth),
 from ground-truth 2D (the clean model) and from 2D with ``openpose-mixture`` errors (the detector
 model). Prints a markdown table (docs/results.md, "Scale from the floor").
+
+With ``--pose2sim``: Pose2Sim's calibrated 4-camera demo (a real person, a real room), each
+view held out in turn (the reference triangulated from the other views, as in
+``benchmarks/real_capture.py``), each view's camera height and pitch/roll from the calibration
+(world z up, the floor at z = 0), lifted with and without the floor.
 """
 
 from __future__ import annotations
@@ -88,12 +94,48 @@ def _errors(scenes: list[dict], noisy: bool, rng: np.random.Generator, **how: ob
     }  # fmt: skip
 
 
+def pose2sim_rows(wheel: str) -> None:
+    """Depth error and MRPE per view of Pose2Sim's demo, the lifter alone and with the floor."""
+    from abspose.noise.multiview import held_out_view_frames
+    from abspose.noise.pose2sim import read_pose2sim_demo
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        capture = read_pose2sim_demo(wheel)
+        frames = held_out_view_frames(capture, min_confidence=0.1)
+    print("\n| Pose2Sim view (frames) | camera height, pitch, roll | lifter alone: depth error, bias, MRPE | "
+          "with the floor: depth error, bias, MRPE | reference lower ankle above z = 0 |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    for cam in capture.cameras:
+        sel = frames.camera == cam.name
+        R, t = cam.rot_world_to_cam, cam.t_world_to_cam_mm
+        height = float((-R.T @ t)[2])
+        up = R @ np.array([0.0, 0.0, 1.0])
+        pitch, roll = np.degrees(np.arcsin(-up[2])), np.degrees(np.arctan2(-up[0], -up[1]))
+        truth = frames.joints_cam_mm[sel]
+        kp, f, c = frames.keypoints_px[sel], frames.focal_px[sel], frames.principal_px[sel]
+        ankle_z = np.median(((truth - t) @ R)[:, [3, 6], 2].min(1))
+        cells = []
+        for options in ({}, {"camera_height_mm": height, "camera_pitch_deg": pitch, "camera_roll_deg": roll}):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                r = lift(kp, focal_px=f, principal_px=c, model=default_model_path("detector"), **options)
+            rel = r.root_cam_mm[:, 2] / truth[:, 0, 2] - 1
+            mrpe = np.linalg.norm(r.root_cam_mm - truth[:, 0], axis=-1).mean()
+            cells.append(f"{100 * np.abs(rel).mean():.1f}%, {100 * rel.mean():+.1f}%, {mrpe:.0f}")
+        print(f"| {cam.name} ({int(sel.sum())}) | {height / 1000:.2f} m, {pitch:.1f}°, {roll:+.1f}° | "
+              f"{cells[0]} | {cells[1]} | {ankle_z:.0f} mm |")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset")
     parser.add_argument("--scenes", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pose2sim", help="the pose2sim 0.3.6 wheel: Pose2Sim's calibrated demo rows")
     args = parser.parse_args()
+    if args.pose2sim:
+        pose2sim_rows(args.pose2sim)
     data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
     rng = np.random.default_rng(args.seed)
     four = _scenes(data, 4, args.scenes, rng)
