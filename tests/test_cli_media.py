@@ -135,3 +135,14 @@ def test_train_2d_then_use_the_estimator_on_a_photo(tmp_path):
     result = runner.invoke(app, [*photo, "--focal", "150", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["backend"] == "coco17"
+
+
+def test_video_with_a_camera_height_uses_the_floor(tmp_path):
+    clip = write_video(tmp_path / "clip.mp4", 4)
+    folder = _openpose_folder(tmp_path, 4)
+    out = tmp_path / "r.json"
+    args = ["video", str(clip), "--detections", str(folder), "--focal", "600", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--camera-height", "0.95", "--camera-pitch", "0"])
+    assert result.exit_code == 0, result.output
+    sources = {p["scale_source"] for f in json.loads(out.read_text())["frames"] for p in f["people"]}
+    assert "floor+camera_height" in sources and sources <= {"floor+camera_height", "prior"}

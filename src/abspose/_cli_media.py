@@ -118,6 +118,34 @@ def _warn_default_focal(camera: Any) -> None:
         )
 
 
+CameraHeightOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=0.0,
+        help="The camera's height above the floor [m]: standing people are scaled so their feet touch it.",
+    ),
+]
+CameraPitchOpt = Annotated[
+    float | None, typer.Option(help="The camera's angle below the horizon [deg], positive looking down.")
+]
+CameraRollOpt = Annotated[
+    float | None, typer.Option(help="The camera's turn about its axis [deg], positive clockwise.")
+]
+FloorOpt = Annotated[
+    str | None,
+    typer.Option(help="auto (the people on one floor) or none; default: auto with a camera height."),
+]
+
+
+def _floor_options(
+    camera_height: float | None, camera_pitch: float | None, camera_roll: float | None, floor: str | None
+) -> dict[str, Any]:
+    return {
+        "camera_height_mm": camera_height * 1000.0 if camera_height is not None else None,
+        "camera_pitch_deg": camera_pitch, "camera_roll_deg": camera_roll, "floor": floor,
+    }  # fmt: skip
+
+
 def image(
     photo: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A photo (JPEG, PNG, ...).")],
     out: Annotated[Path, typer.Option(help="Result, .json or .csv.")] = Path("result.json"),
@@ -131,6 +159,10 @@ def image(
     min_confidence: MinConfOpt = 0.2,
     model: ModelOpt = None,
     flip_test: FlipOpt = True,
+    camera_height: CameraHeightOpt = None,
+    camera_pitch: CameraPitchOpt = None,
+    camera_roll: CameraRollOpt = None,
+    floor: FloorOpt = None,
 ) -> None:
     """Everyone in a photo, as absolute 3D poses in the camera frame [mm]."""
     from abspose.io import FrameWriter
@@ -152,17 +184,20 @@ def image(
     backend = _backend(detections, estimator)
     try:
         frame = lift_image(
-            rgb, backend, camera, model=model, min_confidence=min_confidence, flip_test=flip_test
-        )
+            rgb, backend, camera, model=model, min_confidence=min_confidence, flip_test=flip_test,
+            **_floor_options(camera_height, camera_pitch, camera_roll, floor),
+        )  # fmt: skip
     finally:
         _close(backend)
     with FrameWriter(out, photo, backend.layout) as writer:
         writer.write(frame)
+    sources = frame.lifted.scale_source
     for k, tid in enumerate(frame.track_ids.tolist()):
         x, y, z = frame.lifted.root_cam_mm[k] / 1000.0
         console.print(
             f"person {tid}: pelvis at x = {x:+.2f} m, y = {y:+.2f} m, z = {z:.2f} m "
-            f"({frame.lifted.distance_m[k]:.2f} m away; Z/f = {frame.lifted.canonical_depth[k]:.3f} mm/px)"
+            f"({frame.lifted.distance_m[k]:.2f} m away; Z/f = {frame.lifted.canonical_depth[k]:.3f} mm/px; "
+            f"scale from {sources[k] if sources is not None else 'prior'})"
         )
     if frame.skipped:
         console.print(f"{frame.skipped} more person(s) seen with too few joints to lift")
@@ -243,6 +278,10 @@ def video(
         bool,
         typer.Option(help="One skeleton per tracked person (running median bones): bones do not stretch."),
     ] = True,
+    camera_height: CameraHeightOpt = None,
+    camera_pitch: CameraPitchOpt = None,
+    camera_roll: CameraRollOpt = None,
+    floor: FloorOpt = None,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
     from abspose.io import FrameWriter, TrackRecorder, export_tracks
@@ -280,6 +319,7 @@ def video(
                 min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,
                 keep_image=video_out is not None, flip_test=flip_test, track_stature=track_stature,
                 track_skeleton=track_skeleton,
+                **_floor_options(camera_height, camera_pitch, camera_roll, floor),
             )  # fmt: skip
             for frame in frames:
                 writer.write(frame)

@@ -195,3 +195,31 @@ def test_track_video_gives_each_track_one_skeleton(tmp_path, walk_cam_mm):
         before, after = np.array(before), np.array(after)
         assert np.allclose(after, [np.median(before[: t + 1], axis=0) for t in range(len(before))])
         assert after[:, 1:].std(0).mean() < before[:, 1:].std(0).mean()
+
+
+def test_lift_image_puts_standing_people_on_the_floor():
+    """The floor options reach the lift; a frame where nobody stands keeps the lifter's scale."""
+    from abspose.data import VirtualCameraConfig, sample_dataset
+    from abspose.data.cameras import sample_scene
+
+    ds, rng = sample_dataset(), np.random.default_rng(2)
+    idx = rng.choice(len(ds.joints_world_mm), 2, replace=False)
+    config = VirtualCameraConfig(
+        focal_px=(500.0, 500.0), image_sizes=((WIDTH, HEIGHT),), distance_mm=(3000, 6000)
+    )
+    sc = sample_scene(ds.joints_world_mm[idx], ds.clip_floor_y_mm[ds.clip_index[idx]], rng,
+                      camera_height_mm=1500.0, pitch_deg=8.0, config=config)  # fmt: skip
+    cam = CameraSetup(Intrinsics(500.0, 500.0, WIDTH / 2, HEIGHT / 2, WIDTH, HEIGHT), "focal")
+    placed = lift_image(IMAGE, Fixed(sc.keypoints_px), cam, camera_height_mm=1500.0, camera_pitch_deg=8.0)
+    assert placed.lifted.floor is not None and set(placed.lifted.scale_source) <= {
+        "floor+camera_height",
+        "prior",
+    }
+    assert "floor+camera_height" in set(placed.lifted.scale_source)
+    # a camera said to look straight down: nobody is upright along that floor, the lifter's scale is kept
+    nobody = lift_image(IMAGE, Fixed(sc.keypoints_px), cam, camera_height_mm=1500.0, camera_pitch_deg=85.0)
+    plain = lift_image(IMAGE, Fixed(sc.keypoints_px), cam)
+    assert list(nobody.lifted.scale_source) == ["prior", "prior"]
+    assert np.allclose(nobody.lifted.joints_cam_mm, plain.lifted.joints_cam_mm)
+    with pytest.raises(AbsPoseError, match="millimetres"):
+        lift_image(IMAGE, Fixed(sc.keypoints_px), cam, camera_height_mm=1.5, camera_pitch_deg=8.0)

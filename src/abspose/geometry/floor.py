@@ -257,6 +257,11 @@ def scale_by_floor(
         AbsPoseError: nobody stands on the floor, no upright person to orient it, or a foot at
             the camera's height.
     """
+    if camera_height_mm is not None and not float(camera_height_mm) - CONTACT_ANKLE_MM > 0:
+        raise AbsPoseError(
+            f"camera_height_mm: expected the camera's height above the floor, more than "
+            f"{CONTACT_ANKLE_MM:g} mm, got {camera_height_mm}; pass millimetres (1.6 m = 1600)"
+        )
     J = np.asarray(joints_cam_mm, dtype=np.float64)
     n = len(J)
     source = "pitch_roll"
@@ -279,11 +284,6 @@ def scale_by_floor(
     label, height_log_sigma = "floor+camera_height", 0.0
     if camera_height_mm is not None:
         above_ankles = float(camera_height_mm) - CONTACT_ANKLE_MM
-        if not np.isfinite(above_ankles) or above_ankles <= 0:
-            raise AbsPoseError(
-                f"camera_height_mm: expected the camera's height above the floor, more than "
-                f"{CONTACT_ANKLE_MM:g} mm, got {camera_height_mm}; pass millimetres (1.6 m = 1600)"
-            )
         log_above = np.log(above_ankles)
     else:
         known = standing & np.isfinite(known_scale) if known_scale is not None else np.zeros(n, bool)

@@ -120,12 +120,18 @@ def lift_image(
     index: int = 0,
     time_s: float = 0.0,
     flip_test: bool = True,
+    camera_height_mm: float | None = None,
+    camera_pitch_deg: float | None = None,
+    camera_roll_deg: float | None = None,
+    floor: str | None = None,
 ) -> PeopleInFrame:
     """Everyone in one ``(H, W, 3)`` uint8 RGB image, lifted to absolute 3D.
 
     ``flip_test`` (as :func:`abspose.lift`) is on by default here: it costs about 0.3 ms per
     frame next to the 2D detector's ~200 ms, and its average over the mirror image is ~1 mm
-    better and more left-right consistent (docs/results.md).
+    better and more left-right consistent (docs/results.md). ``camera_height_mm``,
+    ``camera_pitch_deg``, ``camera_roll_deg`` and ``floor``: the people standing on one floor,
+    as :func:`abspose.lift` (docs/pipeline.md, "Scale from the floor").
 
     Non-square pixels (``fy != fx``) are handled by rescaling the 2D y coordinates about the
     principal point to the ``fx`` scale before lifting, which leaves the back-projection exact.
@@ -150,11 +156,21 @@ def lift_image(
     else:  # already in H36M-17: lift() converts nothing more
         scaled = keypoints.copy()
         scaled[..., 1] = k.cy + (scaled[..., 1] - k.cy) * (k.fx / k.fy)  # square pixels for the lifter
-        lifted = lift(
-            scaled, focal_px=k.fx, principal_px=k.principal_px, image_size=(width, height),
-            layout=H36M17.name, confidences=confidences,
-            model=_resolve_model(model, "detector"), min_confidence=min_confidence, flip_test=flip_test,
-        )  # fmt: skip
+        args: dict[str, Any] = {
+            "focal_px": k.fx, "principal_px": k.principal_px, "image_size": (width, height),
+            "layout": H36M17.name, "confidences": confidences, "model": _resolve_model(model, "detector"),
+            "min_confidence": min_confidence, "flip_test": flip_test,
+        }  # fmt: skip
+        on_floor: dict[str, Any] = {
+            "camera_height_mm": camera_height_mm, "camera_pitch_deg": camera_pitch_deg,
+            "camera_roll_deg": camera_roll_deg, "floor": floor,
+        }  # fmt: skip
+        try:
+            lifted = lift(scaled, **args, **on_floor)
+        except AbsPoseError as exc:  # nobody stands in this image: the lifter's own scale
+            if "stands on the floor" not in str(exc):
+                raise
+            lifted = lift(scaled, **args)
         lifted = replace(lifted, focal_is_default=camera.focal_is_default)
         keypoints = np.where(lifted.imputed[..., None], np.nan, keypoints)
         confidences = np.where(lifted.imputed, 0.0, confidences)
@@ -273,6 +289,10 @@ def track_video(
     flip_test: bool = True,
     track_stature: bool = False,
     track_skeleton: bool = True,
+    camera_height_mm: float | None = None,
+    camera_pitch_deg: float | None = None,
+    camera_roll_deg: float | None = None,
+    floor: str | None = None,
 ) -> Iterator[PeopleInFrame]:
     """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
 
@@ -286,7 +306,9 @@ def track_video(
     (:class:`TrackSkeleton`): bones stop stretching, and MPJPE drops 83.1 -> 81.9 mm there.
     ``smoothing`` (0 off, < 1) then smooths
     each person's canonical root depth over time (:class:`RootSmoother`). ``flip_test``: as
-    :func:`lift_image` (on by default).
+    :func:`lift_image` (on by default). The floor options: as :func:`lift_image`, frame by
+    frame (the people of each frame on one floor; a frame where nobody stands keeps the
+    lifter's scale). The track stature, when on, overrides a floor's scale.
     """
 
     info = video_info(path)
@@ -295,10 +317,15 @@ def track_video(
     smoother = RootSmoother(smoothing)
     statures, skeletons = TrackStature(), TrackSkeleton()
     model = _resolve_model(model, "detector")  # loaded once, not per frame; detector keypoints
+    on_floor: dict[str, Any] = {
+        "camera_height_mm": camera_height_mm, "camera_pitch_deg": camera_pitch_deg,
+        "camera_roll_deg": camera_roll_deg, "floor": floor,
+    }  # fmt: skip
     for index, image in enumerate(iter_frames(path, max_frames)):
         frame = lift_image(
             image, backend, camera, model=model, min_confidence=min_confidence,
             rois_px=tracker.boxes_px, index=index, time_s=index / info.fps, flip_test=flip_test,
+            **on_floor,
         )  # fmt: skip
         ids = tracker.update(frame.poses2d.boxes_px)
         lifted = frame.lifted
