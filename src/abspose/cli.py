@@ -860,6 +860,20 @@ def main() -> None:
 _FILE = {"exists": True, "dir_okay": False}
 
 
+def _busy_cores() -> tuple[float, int] | None:
+    """``(1-minute load, cores)`` when other work already keeps most cores busy, else None.
+    Processes sharing the cores slow PyTorch's CPU threads by up to 10x (measured here: an
+    epoch of 20 s took 190 s beside the slow tests), which a probe of a few steps cannot see."""
+    import os
+
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not available on this platform
+        return None
+    cores = os.cpu_count() or 1
+    return (load, cores) if load > 0.75 * cores else None
+
+
 def _duration(seconds: float) -> str:
     """``"12 min"`` below two hours, else ``"3.4 h"`` or ``"5.0 days"``."""
     if seconds < 7200:
@@ -962,6 +976,13 @@ def reproduce(
             if t.setting not in names.setdefault(t.slug, []):
                 names[t.slug].append(t.setting)
     first = next(iter(trainings.values()))
+    busy = _busy_cores()
+    if busy is not None:
+        warn(
+            f"the machine is busy (load {busy[0]:.1f} on {busy[1]} cores): training now shares the "
+            "cores, and the estimate below can be several times too long or too short; the time "
+            "left printed after each epoch is measured"
+        )
     per_sample = estimate_seconds(first.train, first.config, replace(tc, epochs=1), device=str(dev)) / len(
         first.train
     )

@@ -271,3 +271,17 @@ def test_missing_values_are_dashes_and_null(tmp_path):
     md, js = write_table(result, tmp_path)
     assert "| trained on H36M | - | 76.50 | 400.00 | 421.30 |" in md.read_text()
     assert json.loads(js.read_text())["rows"]["trained on H36M"]["pck3d"] is None
+
+
+@pytest.mark.parametrize("load, busy", [(0.1, False), (64.0, True)])
+def test_estimate_warns_when_the_machine_is_busy(tmp_path, rng, monkeypatch, load, busy):
+    """Other processes on the cores slow training's threads far more than a probe can see."""
+    import os
+
+    _fake_tree(tmp_path, rng, subjects=("S1", "S9", "S11"), frames=40)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    argv = ["reproduce", "table1", "--h36m", str(tmp_path / "data_3d_h36m.npz"), "--trust-pickle",
+            "--out-dir", str(tmp_path / "out"), *TINY, "--estimate-only"]  # fmt: skip
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    assert ("the machine is busy" in result.output) == busy
