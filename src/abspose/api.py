@@ -390,7 +390,7 @@ def lift(
             raise AbsPoseError("camera_roll_deg needs camera_pitch_deg (0 for a level camera)")
         fs = scale_by_floor(
             pred.joints_cam_mm, keypoints, f, c, camera_height_mm=camera_height_mm, up_cam=up,
-            known_scale=np.where(known, 1.0, np.nan),
+            known_scale=np.where(known, 1.0, np.nan), seen=visible,
         )  # fmt: skip
         moved = (fs.scale_source != "") & ~known  # a known stature stays that person's scale
         pred = _rescaled(pred, np.where(moved, fs.scale, 1.0))

@@ -183,3 +183,13 @@ def test_degenerate_floors_are_refused(rng):
     with pytest.raises(AbsPoseError, match="horizon"):
         scale_by_floor(low.joints_cam_mm, low.keypoints_px, low.focal_px, low.principal_px,
                        camera_height_mm=1600.0, up_cam=up_from_pitch_roll(-10.0))  # fmt: skip
+
+
+def test_an_ankle_not_seen_in_2d_is_not_a_contact(rng):
+    sc = _scene(2, rng)
+    seen = np.ones((2, 17), bool)
+    seen[0, ANKLES] = False  # person 0: both ankles filled in from the prior
+    wrong = sc.joints_cam_mm * 1.1
+    fs = scale_by_floor(wrong, sc.keypoints_px, sc.focal_px, sc.principal_px, camera_height_mm=1600.0,
+                        up_cam=up_from_pitch_roll(12.0), seen=seen, **FLOOR_ONLY)  # fmt: skip
+    assert list(fs.scale_source) == ["", "floor+camera_height"] and fs.scale[0] == 1.0

@@ -237,6 +237,7 @@ def scale_by_floor(
     up_cam: NDArray[np.float64] | None = None,
     known_scale: NDArray[np.float64] | None = None,
     prior_log_sigma: float = PRIOR_LOG_SIGMA,
+    seen: NDArray[np.bool_] | None = None,
 ) -> FloorScale:
     """Rescale people who stand on one floor so their feet touch it.
 
@@ -252,6 +253,8 @@ def scale_by_floor(
         known_scale: ``(N,)`` the factor that gives each pose its known stature, NaN where
             the stature is unknown; used (when ``camera_height_mm`` is None) to fix the height.
         prior_log_sigma: the lifter's scale spread (log); ``inf`` trusts the floor alone.
+        seen: ``(N, 17)`` False where a joint was missing in 2D (filled in): an ankle not
+            seen does not count as a contact.
 
     Raises:
         AbsPoseError: nobody stands on the floor, no upright person to orient it, or a foot at
@@ -271,6 +274,8 @@ def scale_by_floor(
     else:
         up = np.asarray(up_cam, dtype=np.float64)
     contacts = floor_contacts(J, up)
+    if seen is not None:
+        contacts &= np.asarray(seen)[:, _ANKLES]
     standing = contacts.any(1)
     if not standing.any():
         raise AbsPoseError(
