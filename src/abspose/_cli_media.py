@@ -137,7 +137,7 @@ FloorOpt = Annotated[
 ]
 
 
-def _floor_options(
+def floor_options(
     camera_height: float | None, camera_pitch: float | None, camera_roll: float | None, floor: str | None
 ) -> dict[str, Any]:
     return {
@@ -185,7 +185,7 @@ def image(
     try:
         frame = lift_image(
             rgb, backend, camera, model=model, min_confidence=min_confidence, flip_test=flip_test,
-            **_floor_options(camera_height, camera_pitch, camera_roll, floor),
+            **floor_options(camera_height, camera_pitch, camera_roll, floor),
         )  # fmt: skip
     finally:
         _close(backend)
@@ -319,7 +319,7 @@ def video(
                 min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,
                 keep_image=video_out is not None, flip_test=flip_test, track_stature=track_stature,
                 track_skeleton=track_skeleton,
-                **_floor_options(camera_height, camera_pitch, camera_roll, floor),
+                **floor_options(camera_height, camera_pitch, camera_roll, floor),
             )  # fmt: skip
             for frame in frames:
                 writer.write(frame)

@@ -16,7 +16,18 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from abspose._cli_media import FlipOpt, image, setup_2d, train_2d, video
+from abspose._cli_media import (
+    CameraHeightOpt,
+    CameraPitchOpt,
+    CameraRollOpt,
+    FlipOpt,
+    FloorOpt,
+    floor_options,
+    image,
+    setup_2d,
+    train_2d,
+    video,
+)
 from abspose._cli_noise import fit_errors, noise_app
 from abspose._console import console, error, warn
 from abspose._device import DEVICE_HELP
@@ -644,24 +655,10 @@ def lift(
     ] = 0.0,
     chunk: Annotated[int, typer.Option(help="Poses per chunk when streaming .npy to .npy.")] = 65536,
     flip_test: FlipOpt = False,
-    camera_height: Annotated[
-        float | None,
-        typer.Option(
-            min=0.0,
-            help="The camera's height above the floor [m]: all poses are then one fixed camera's, "
-            "and standing people are scaled so their feet touch the floor.",
-        ),
-    ] = None,
-    camera_pitch: Annotated[
-        float | None, typer.Option(help="The camera's angle below the horizon [deg], positive looking down.")
-    ] = None,
-    camera_roll: Annotated[
-        float | None, typer.Option(help="The camera's turn about its axis [deg], positive clockwise.")
-    ] = None,
-    floor: Annotated[
-        str | None,
-        typer.Option(help="auto (one camera, one floor) or none; default: auto with --camera-height."),
-    ] = None,
+    camera_height: CameraHeightOpt = None,
+    camera_pitch: CameraPitchOpt = None,
+    camera_roll: CameraRollOpt = None,
+    floor: FloorOpt = None,
 ) -> None:
     """Lift 2D keypoints to absolute 3D joints in the camera frame [mm]."""
 
@@ -672,10 +669,7 @@ def lift(
 
     check_output_path(out, (".json", ".csv", ".npy"), "--out")
     refuse_overwriting_inputs({"--out": out}, [input, model])
-    on_floor = {
-        "camera_height_mm": camera_height * 1000.0 if camera_height is not None else None,
-        "camera_pitch_deg": camera_pitch, "camera_roll_deg": camera_roll, "floor": floor,
-    }  # fmt: skip
+    on_floor = floor_options(camera_height, camera_pitch, camera_roll, floor)
     if out.suffix.lower() == ".npy" and any(v is not None for v in on_floor.values()):
         raise AbsPoseError(
             "--camera-height, --camera-pitch, --camera-roll and --floor need --out .json or .csv"
@@ -711,7 +705,7 @@ def lift(
             stature_mm=stature,
             min_confidence=min_confidence,
             flip_test=flip_test,
-            **on_floor,  # type: ignore[arg-type]
+            **on_floor,
         )
     if result.floor is not None:
         console.print(
