@@ -32,21 +32,16 @@ from abspose.geometry import pose_scale
 from abspose.metrics import mpjpe, pa_mpjpe
 from abspose.model.predict import implied_stature_mm
 from abspose.noise.model import load_error_model
-from abspose.pipeline.tracking import TrackStature
+from abspose.pipeline.tracking import TrackSkeleton, TrackStature
 from abspose.skeletons import H36M17
 
 
-def with_bone_lengths(joints_mm: np.ndarray, lengths_mm: np.ndarray) -> np.ndarray:
-    """``(T, 17, 3)`` poses rebuilt from the root with ``(T, 17)`` bone lengths, directions kept."""
-    out = joints_mm.copy()
-    for j in H36M17.topological_order:
-        parent = H36M17.parent_indices[j]
-        if parent < 0:
-            continue
-        d = joints_mm[:, j] - joints_mm[:, parent]
-        d /= np.maximum(np.linalg.norm(d, axis=-1, keepdims=True), 1e-9)
-        out[:, j] = out[:, parent] + lengths_mm[:, j, None] * d
-    return out
+def _on_track_skeleton(joints_mm: np.ndarray) -> np.ndarray:
+    """``(T, 17, 3)`` one track's frames through :class:`TrackSkeleton`, as ``track_video``."""
+    skeleton, track = TrackSkeleton(), np.zeros(1, dtype=np.int64)
+    root = joints_mm[:, H36M17.root_index : H36M17.root_index + 1]
+    rel = joints_mm - root
+    return np.concatenate([skeleton(track, rel[t : t + 1]) for t in range(len(rel))]) + root
 
 
 def _clip(data: MocapDataset, clip: int, frames: int, rng: np.random.Generator):
@@ -107,14 +102,7 @@ def main() -> None:
         held = np.array([ts(ids, implied[t : t + 1])[0] for t in range(len(J))])
         factor = (held - ANKLE_HEIGHT_MM) / (implied - ANKLE_HEIGHT_MM)
         Js = J * factor[:, None, None]
-        lengths = body_lengths_mm(Js)
-        running = np.array([np.median(lengths[: t + 1], axis=0) for t in range(len(J))])
-        root = Js[:, H36M17.root_index : H36M17.root_index + 1]
-        Jk = with_bone_lengths(Js - root, running) + root
-        raw = body_lengths_mm(J)
-        alone = np.array([np.median(raw[: t + 1], axis=0) for t in range(len(J))])
-        root0 = J[:, H36M17.root_index : H36M17.root_index + 1]
-        Ja = with_bone_lengths(J - root0, alone) + root0
+        Jk, Ja = _on_track_skeleton(Js), _on_track_skeleton(J)
         for name, pred in (("per frame", J), ("track stature", Js), ("+ track skeleton", Jk),
                            ("track skeleton alone", Ja)):  # fmt: skip
             bones = body_lengths_mm(pred)[:, [j for j in range(17) if j != H36M17.root_index]]
