@@ -154,8 +154,7 @@ def lift_image(
     if len(keep) == 0:
         lifted = _empty_result(camera)
     else:  # already in H36M-17: lift() converts nothing more
-        scaled = keypoints.copy()
-        scaled[..., 1] = k.cy + (scaled[..., 1] - k.cy) * (k.fx / k.fy)  # square pixels for the lifter
+        scaled = _square_pixels(keypoints, camera)
         args: dict[str, Any] = {
             "focal_px": k.fx, "principal_px": k.principal_px, "image_size": (width, height),
             "layout": H36M17.name, "confidences": confidences, "model": _resolve_model(model, "detector"),
@@ -192,10 +191,17 @@ def _implied_statures(lifted: LiftResult, frame: PeopleInFrame) -> NDArray[np.fl
     """``(P,)`` the statures the frame's lifted poses stand for, from their seen keypoints."""
     from abspose.model.predict import implied_stature_mm
 
-    k = frame.camera.intrinsics
-    kp = frame.keypoints_px.copy()  # NaN where filled in: left out of the spreads
-    kp[..., 1] = k.cy + (kp[..., 1] - k.cy) * (k.fx / k.fy)  # square pixels, as lifted
+    kp = _square_pixels(frame.keypoints_px, frame.camera)  # NaN where filled in: left out of the spreads
     return implied_stature_mm(lifted.joints_cam_mm, kp, lifted.focal_px, lifted.principal_px)
+
+
+def _square_pixels(keypoints_px: NDArray[np.float64], camera: CameraSetup) -> NDArray[np.float64]:
+    """``(..., 17, 2)`` keypoints with y rescaled about the principal point to the ``fx`` scale:
+    what the lifter, which assumes square pixels, is given."""
+    k = camera.intrinsics
+    out = np.array(keypoints_px, dtype=np.float64, copy=True)
+    out[..., 1] = k.cy + (out[..., 1] - k.cy) * (k.fx / k.fy)
+    return out
 
 
 def _with_track_stature(
