@@ -57,6 +57,19 @@ def random_pose_cam_mm(rng: np.random.Generator, n: int = 1) -> np.ndarray:
     return root[:, None, :] + rng.normal(0.0, 400.0, size=(n, 17, 3))
 
 
+def walk_scene(rng: np.random.Generator, k: int, *, height_mm: float, pitch_deg: float, **cameras: object):  # type: ignore[no-untyped-def]
+    """k frames of the shipped walk on one floor, seen by one camera ``height_mm`` up, pitched
+    ``pitch_deg`` down (exact 2D); ``cameras``: :class:`VirtualCameraConfig` fields."""
+    from abspose.data import VirtualCameraConfig, sample_dataset
+    from abspose.data.cameras import sample_scene
+
+    ds = sample_dataset()
+    idx = rng.choice(len(ds.joints_world_mm), k, replace=False)
+    return sample_scene(ds.joints_world_mm[idx], ds.clip_floor_y_mm[ds.clip_index[idx]], rng,
+                        camera_height_mm=height_mm, pitch_deg=pitch_deg,
+                        config=VirtualCameraConfig(**cameras))  # type: ignore[arg-type]  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def mediapipe_task() -> Path:
     """MediaPipe's pose bundle built by ``abspose setup-2d``; skips the test when absent."""

@@ -8,6 +8,7 @@ from abspose import AbsPoseError, ShapeError
 from abspose.api import AbsPoseWarning, default_focal_px, lift
 from abspose.model import AbsPoseLifter, LifterConfig
 from abspose.skeletons import COCO17, H36M17
+from tests.conftest import walk_scene
 
 
 @pytest.fixture(scope="module")
@@ -200,16 +201,9 @@ def test_detector_layouts_use_the_detector_model() -> None:
     assert {default_model_kind(n) for n in DETECTOR_LAYOUTS} == {"detector"}
 
 
-def _floor_scene(rng, k=4, height=1600.0, pitch=10.0):
-    """k walk frames of the shipped sample on one floor, one camera (exact 2D)."""
-    from abspose.data import VirtualCameraConfig, sample_dataset
-    from abspose.data.cameras import sample_scene
-
-    ds = sample_dataset()
-    idx = rng.choice(len(ds.joints_world_mm), k, replace=False)
-    return sample_scene(ds.joints_world_mm[idx].astype(float), ds.clip_floor_y_mm[ds.clip_index[idx]], rng,
-                        camera_height_mm=height, pitch_deg=pitch,
-                        config=VirtualCameraConfig(focal_px=(800.0, 1200.0)))  # fmt: skip
+def _floor_scene(rng, k=4):
+    """k walk frames of the shipped sample on one floor, one camera 1.6 m up, 10° down."""
+    return walk_scene(rng, k, height_mm=1600.0, pitch_deg=10.0, focal_px=(800.0, 1200.0))
 
 
 def test_a_known_camera_height_places_standing_people_on_the_floor() -> None:

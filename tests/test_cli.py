@@ -142,15 +142,9 @@ def test_noise_pose2sim_on_the_demo_excerpt(tmp_path):
 
 
 def test_lift_with_a_camera_height_puts_people_on_the_floor(tmp_path):
-    from abspose.data import VirtualCameraConfig, sample_dataset
-    from abspose.data.cameras import sample_scene
+    from tests.conftest import walk_scene
 
-    ds = sample_dataset()
-    rng = np.random.default_rng(5)
-    idx = rng.choice(len(ds.joints_world_mm), 3, replace=False)
-    cameras = VirtualCameraConfig(focal_px=(900.0, 900.0))
-    sc = sample_scene(ds.joints_world_mm[idx].astype(float), ds.clip_floor_y_mm[ds.clip_index[idx]], rng,
-                      camera_height_mm=1500.0, pitch_deg=8.0, config=cameras)  # fmt: skip
+    sc = walk_scene(np.random.default_rng(5), 3, height_mm=1500.0, pitch_deg=8.0, focal_px=(900.0, 900.0))
     kp = tmp_path / "kp.json"
     kp.write_text(json.dumps({"keypoints": sc.keypoints_px.tolist(), "focal_px": 900.0,
                               "principal_px": sc.principal_px[0].tolist()}))  # fmt: skip

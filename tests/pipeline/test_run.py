@@ -199,16 +199,10 @@ def test_track_video_gives_each_track_one_skeleton(tmp_path, walk_cam_mm):
 
 def test_lift_image_puts_standing_people_on_the_floor():
     """The floor options reach the lift; a frame where nobody stands keeps the lifter's scale."""
-    from abspose.data import VirtualCameraConfig, sample_dataset
-    from abspose.data.cameras import sample_scene
+    from tests.conftest import walk_scene
 
-    ds, rng = sample_dataset(), np.random.default_rng(2)
-    idx = rng.choice(len(ds.joints_world_mm), 2, replace=False)
-    config = VirtualCameraConfig(
-        focal_px=(500.0, 500.0), image_sizes=((WIDTH, HEIGHT),), distance_mm=(3000, 6000)
-    )
-    sc = sample_scene(ds.joints_world_mm[idx], ds.clip_floor_y_mm[ds.clip_index[idx]], rng,
-                      camera_height_mm=1500.0, pitch_deg=8.0, config=config)  # fmt: skip
+    sc = walk_scene(np.random.default_rng(2), 2, height_mm=1500.0, pitch_deg=8.0, focal_px=(500.0, 500.0),
+                    image_sizes=((WIDTH, HEIGHT),), distance_mm=(3000, 6000))  # fmt: skip
     cam = CameraSetup(Intrinsics(500.0, 500.0, WIDTH / 2, HEIGHT / 2, WIDTH, HEIGHT), "focal")
     placed = lift_image(IMAGE, Fixed(sc.keypoints_px), cam, camera_height_mm=1500.0, camera_pitch_deg=8.0)
     assert placed.lifted.floor is not None and set(placed.lifted.scale_source) <= {
