@@ -250,3 +250,66 @@ def test_floor_options_are_checked() -> None:
     # one known person fixes the scene on the same floor; the others follow
     known = lift(sc.keypoints_px, **args, camera_pitch_deg=10.0, floor="auto", stature_mm=[1750.0, np.nan])
     assert known.scale_source[0] == "stature" and known.scale_source[1] in ("floor+stature", "prior")
+
+
+def _walk_views(rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    """The shipped walk's 60 frames on body-model bodies, each seen by a virtual camera."""
+    from abspose.data import BodyModelConfig, VirtualCameraConfig, sample_dataset
+    from abspose.model.feed import draw_epoch
+
+    return draw_epoch(sample_dataset(), rng, VirtualCameraConfig(), BodyModelConfig(), flip=False)
+
+
+def test_shipped_models_give_calibrated_looking_distance_intervals() -> None:
+    """Both shipped models carry a depth-spread head: every person gets a 68% and a 95%
+    interval around the distance, and on the shipped walk's views the truth falls inside
+    roughly as often as they claim (a loose check: 60 poses of one clip)."""
+    views = _walk_views(np.random.default_rng(11))
+    truth_m = np.linalg.norm(views.joints_cam_mm[:, 0], axis=-1) / 1000.0
+    for layout_model in ("clean", "detector"):
+        from abspose.api import default_model_path
+
+        r = lift(views.keypoints_px, focal_px=views.focal_px, principal_px=views.principal_px,
+                 model=default_model_path(layout_model))  # fmt: skip
+        iv, d = r.distance_interval_m, r.distance_m
+        assert iv.shape == (len(d), 2, 2) and np.isfinite(iv).all()
+        assert (iv[:, 1, 0] < iv[:, 0, 0]).all() and (iv[:, 0, 0] < d).all() and (d < iv[:, 0, 1]).all()
+        assert (
+            (iv[:, 0, 1] < iv[:, 1, 1]).all() and (r.depth_sigma > 0.01).all() and (r.depth_sigma < 0.3).all()
+        )
+        inside = (iv[:, :, 0] <= truth_m[:, None]) & (truth_m[:, None] <= iv[:, :, 1])
+        assert 0.4 < inside[:, 0].mean() <= 1.0 and inside[:, 1].mean() > 0.8, inside.mean(0)
+
+
+def test_intervals_widen_with_2d_noise_and_narrow_with_a_known_stature() -> None:
+    from abspose.geometry import pose_scale
+    from abspose.noise.model import load_error_model
+
+    views = _walk_views(np.random.default_rng(12))
+    args = {"focal_px": views.focal_px, "principal_px": views.principal_px}
+    exact = lift(views.keypoints_px, **args)
+    noise = load_error_model("openpose-mixture").sample_px(
+        pose_scale(views.keypoints_px), np.random.default_rng(1)
+    )
+    noisy = lift(views.keypoints_px + 2.0 * noise, **args)
+    assert np.median(noisy.depth_sigma) > 1.2 * np.median(exact.depth_sigma)
+    known = lift(views.keypoints_px, **args, stature_mm=views.stature_mm)
+    assert (known.scale_source == "stature").all()
+    assert (known.depth_sigma < exact.depth_sigma).all()  # each person's own spread, narrowed
+
+
+def test_a_model_without_a_spread_head_gives_nan_intervals(model, rng) -> None:
+    r = lift(_pose(rng, 3), focal_px=1000.0, principal_px=(900.0, 500.0), model=model)
+    assert np.isnan(r.distance_interval_m).all() and np.isnan(r.depth_sigma).all()
+
+
+def test_the_floor_narrows_the_interval_of_standing_people() -> None:
+    rng = np.random.default_rng(4)
+    sc = _floor_scene(rng)
+    args = {"focal_px": sc.focal_px[0], "principal_px": sc.principal_px[0]}
+    plain = lift(sc.keypoints_px, **args)
+    placed = lift(sc.keypoints_px, **args, camera_height_mm=1600.0, camera_pitch_deg=10.0)
+    on_floor = placed.scale_source == "floor+camera_height"
+    assert on_floor.any()
+    assert (placed.depth_sigma[on_floor] < plain.depth_sigma[on_floor]).all()
+    np.testing.assert_array_equal(placed.depth_log_halfwidth[~on_floor], plain.depth_log_halfwidth[~on_floor])

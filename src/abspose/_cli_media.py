@@ -137,6 +137,14 @@ FloorOpt = Annotated[
 ]
 
 
+def interval_text(interval_m: Any) -> str:
+    """``", 68%: 6.9-7.9 m, 95%: 6.4-8.6 m"`` from ``(2, 2)`` intervals [m]; empty when unknown."""
+    iv = np.asarray(interval_m, dtype=np.float64)
+    if not np.isfinite(iv).all():
+        return ""
+    return f", 68%: {iv[0, 0]:.2f}-{iv[0, 1]:.2f} m, 95%: {iv[1, 0]:.2f}-{iv[1, 1]:.2f} m"
+
+
 def floor_options(
     camera_height: float | None, camera_pitch: float | None, camera_roll: float | None, floor: str | None
 ) -> dict[str, Any]:
@@ -196,7 +204,8 @@ def image(
         x, y, z = frame.lifted.root_cam_mm[k] / 1000.0
         console.print(
             f"person {tid}: pelvis at x = {x:+.2f} m, y = {y:+.2f} m, z = {z:.2f} m "
-            f"({frame.lifted.distance_m[k]:.2f} m away; Z/f = {frame.lifted.canonical_depth[k]:.3f} mm/px; "
+            f"({frame.lifted.distance_m[k]:.2f} m away{interval_text(frame.lifted.distance_interval_m[k])}; "
+            f"Z/f = {frame.lifted.canonical_depth[k]:.3f} mm/px; "
             f"scale from {sources[k] if sources is not None else 'prior'})"
         )
     if frame.skipped:

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from abspose._checks import as_float_array, check_points
 from abspose.errors import AbsPoseError, ShapeError
-from abspose.geometry.floor import Floor
+from abspose.geometry.floor import FLOOR_INTERVAL_SIGMAS, Floor
 from abspose.geometry.normalize import _location, _scale
 from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 
@@ -79,6 +79,9 @@ class LiftResult:
             None: every pose from the prior.
         floor: the :class:`~abspose.geometry.floor.Floor` used (a unit up normal and the camera's
             height in camera coordinates), or None.
+        depth_log_halfwidth: ``(N, 2)`` half-widths of the 68% and 95% intervals of the log
+            distance (:mod:`abspose.model.uncertainty`); NaN where the model has no depth-spread
+            head (an ONNX export, a checkpoint trained without one). None: all NaN.
     """
 
     joints_cam_mm: NDArray[np.float64]
@@ -91,15 +94,34 @@ class LiftResult:
     joint_names: tuple[str, ...] = H36M17.joint_names
     scale_source: NDArray[np.str_] | None = None
     floor: Floor | None = None
+    depth_log_halfwidth: NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         if self.scale_source is None:
             object.__setattr__(self, "scale_source", np.full(len(self.joints_cam_mm), "prior"))
+        if self.depth_log_halfwidth is None:
+            object.__setattr__(self, "depth_log_halfwidth", np.full((len(self.joints_cam_mm), 2), np.nan))
 
     @property
     def distance_m(self) -> NDArray[np.float64]:
         """``(N,)`` pelvis distance from the camera centre [m]."""
         return np.asarray(np.linalg.norm(self.root_cam_mm, axis=-1) / 1000.0)
+
+    @property
+    def depth_sigma(self) -> NDArray[np.float64]:
+        """``(N,)`` the distance's relative one-sigma spread: the 68% half-width of its log
+        (0.06: the true distance lies within a factor ``exp(±0.06)``, about ±6%, 68% of the
+        time). NaN without a depth-spread head."""
+        assert self.depth_log_halfwidth is not None
+        return np.asarray(self.depth_log_halfwidth[:, 0])
+
+    @property
+    def distance_interval_m(self) -> NDArray[np.float64]:
+        """``(N, 2, 2)`` the pelvis distance's 68% ``[lo, hi]`` and 95% ``[lo, hi]`` intervals [m]
+        (calibrated on held-out people, docs/results.md); NaN without a depth-spread head."""
+        assert self.depth_log_halfwidth is not None
+        hw = self.depth_log_halfwidth[:, :, None] * np.array([-1.0, 1.0])  # (N, 2, 2)
+        return np.asarray(self.distance_m[:, None, None] * np.exp(hw))
 
 
 def default_focal_px(width: float, height: float) -> float:
@@ -357,9 +379,11 @@ def lift(
     if image_size is not None:
         _check_inside_image(keypoints, c, width, height)
 
-    pred = _lift_resolved(
-        _resolve_model(model, default_model_kind(skeleton.name)), keypoints, c, f, flip_test
-    )
+    resolved = _resolve_model(model, default_model_kind(skeleton.name))
+    pred = _lift_resolved(resolved, keypoints, c, f, flip_test)
+    halfwidth = np.full((n, 2), np.nan)
+    if pred.depth_log_halfwidth is not None:
+        halfwidth[:] = pred.depth_log_halfwidth
     source = np.full(n, "prior", dtype=object)
     known = np.zeros(n, dtype=bool)
     if stature_mm is not None:
@@ -367,8 +391,9 @@ def lift(
         known = np.isfinite(target)
         if known.any():
             scaled = pred.with_stature(np.where(known, target, 1700.0), keypoints, f, c)
-            pred = _rescaled(pred, np.where(known, scaled.canonical_depth / pred.canonical_depth, 1.0))
+            pred = pred.rescaled(np.where(known, scaled.canonical_depth / pred.canonical_depth, 1.0))
             source[known] = "stature"
+            halfwidth[known] *= _stature_ratio(resolved)
     floor_plane = None
     mode = floor if floor is not None else ("auto" if camera_height_mm is not None else "none")
     if mode not in ("auto", "none"):
@@ -376,7 +401,7 @@ def lift(
     if mode == "none" and camera_height_mm is not None:
         raise AbsPoseError("camera_height_mm needs the floor: drop floor='none' (or the camera height)")
     if mode == "auto":
-        from abspose.geometry.floor import scale_by_floor, up_from_pitch_roll
+        from abspose.geometry.floor import PRIOR_LOG_SIGMA, scale_by_floor, up_from_pitch_roll
 
         if np.ptp(f) > 1e-6 * f.max() or np.ptp(c, axis=0).max() > 1e-6:
             raise AbsPoseError(
@@ -391,24 +416,26 @@ def lift(
         fs = scale_by_floor(
             pred.joints_cam_mm, keypoints, f, c, camera_height_mm=camera_height_mm, up_cam=up,
             known_scale=np.where(known, 1.0, np.nan), seen=visible,
+            prior_log_sigma=np.where(np.isfinite(halfwidth[:, 0]), halfwidth[:, 0], PRIOR_LOG_SIGMA),
         )  # fmt: skip
         moved = (fs.scale_source != "") & ~known  # a known stature stays that person's scale
-        pred = _rescaled(pred, np.where(moved, fs.scale, 1.0))
+        pred = pred.rescaled(np.where(moved, fs.scale, 1.0))
         source[moved] = fs.scale_source[moved]
+        for label, k in FLOOR_INTERVAL_SIGMAS.items():
+            at = moved & (fs.scale_source == label)
+            halfwidth[at] = fs.log_sigma[at, None] * np.asarray(k)
         floor_plane = fs.floor
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth
     return LiftResult(
         joints, root, canonical, f, c, focal_is_default, ~visible,
-        scale_source=source.astype(str), floor=floor_plane,
+        scale_source=source.astype(str), floor=floor_plane, depth_log_halfwidth=halfwidth,
     )  # fmt: skip
 
 
-def _rescaled(pred: Prediction, factor: NDArray[np.float64]) -> Prediction:
-    """Each pose scaled about the camera centre by ``(N,)`` ``factor`` (projections unchanged)."""
-    from abspose.model.predict import Prediction
-
-    return Prediction(
-        joints_cam_mm=pred.joints_cam_mm * factor[:, None, None],
-        root_cam_mm=pred.root_cam_mm * factor[:, None],
-        canonical_depth=pred.canonical_depth * factor,
-    )
+def _stature_ratio(model: Any) -> NDArray[np.float64]:
+    """``(2,)`` how much a known stature narrows the 68% and 95% intervals (measured on held-out
+    people when the model's spread head was fitted); NaN without a head (an ONNX file)."""
+    spread = getattr(model, "spread", None)
+    if spread is None:
+        return np.full(2, np.nan)
+    return np.asarray((spread.stature_k / spread.interval_k).double().cpu().numpy())

@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,6 +24,7 @@ from abspose._cli_media import (
     FloorOpt,
     floor_options,
     image,
+    interval_text,
     setup_2d,
     train_2d,
     video,
@@ -411,6 +412,65 @@ def train(
         console.print(f"wrote {release} (float16, {release.stat().st_size / 1e6:.1f} MB)")
 
 
+@app.command("fit-spread")
+def fit_spread(
+    dataset: Annotated[
+        Path,
+        typer.Option(exists=True, dir_okay=False, help="Dataset .npz from `abspose data build`."),
+    ],
+    out: Annotated[Path, typer.Option(help="The model with its depth-spread head (float16 .safetensors).")],
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True, dir_okay=False, help="Trained checkpoint; default: the shipped clean model."
+        ),
+    ] = None,
+    epochs: Annotated[int, typer.Option(min=1, help="Epochs of the head's training.")] = 12,
+    hidden: Annotated[int, typer.Option(min=1, help="Hidden units of the head.")] = 256,
+    seed: Annotated[int, typer.Option(help="Seed of the cameras, bodies and errors drawn.")] = 0,
+) -> None:
+    """Give a trained lifter a calibrated depth interval: train a small head that predicts how far
+    each person's depth may be off (the network itself is frozen: poses and depths do not change),
+    then calibrate its 68% and 95% intervals on the val split's people."""
+    from abspose._files import check_output_path, refuse_overwriting_inputs
+    from abspose.api import default_model_path
+    from abspose.data import MocapDataset, split_subjects
+    from abspose.model import Checkpoint, load_checkpoint, load_lifter, save_checkpoint
+    from abspose.model.uncertainty import fit_depth_spread
+
+    check_output_path(out, (".safetensors",), "--out")
+    source = model if model is not None else default_model_path("clean")
+    refuse_overwriting_inputs({"--out": out}, [dataset, source])
+    data = MocapDataset.load(dataset)
+    train_set, val_set = (
+        data.select_subjects(split_subjects("train")),
+        data.select_subjects(split_subjects("val")),
+    )
+    console.print(
+        f"head on {source.name}: training on {len(train_set)} frames, calibrating on {len(val_set)}"
+    )
+    with Progress(
+        TextColumn("[bold]depth spread"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("NLL {task.fields[nll]:.3f}"), console=console,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("", total=epochs, nll=float("nan"))
+        lifter, fit = fit_depth_spread(
+            load_lifter(source), train_set, val_set, epochs=epochs, hidden=hidden, seed=seed,
+            on_epoch=lambda e, nll: progress.update(task, completed=e + 1, nll=nll),
+        )  # fmt: skip
+    console.print(
+        f"held-out people ({fit.samples} samples): mean |log depth error| {fit.mean_abs_error:.4f}, median "
+        f"predicted b {fit.median_b:.4f}; Laplace intervals covered {fit.laplace_coverage[0]:.1%} (68%) and "
+        f"{fit.laplace_coverage[1]:.1%} (95%); calibrated half-widths {fit.interval_k[0]:.3f} b and "
+        f"{fit.interval_k[1]:.3f} b; with the stature known: {fit.stature_k[0]:.3f} b and "
+        f"{fit.stature_k[1]:.3f} b"
+    )
+    meta = dict(load_checkpoint(source).meta)
+    meta["depth_spread"] = asdict(fit)
+    save_checkpoint(out, Checkpoint(lifter.config, lifter.state_dict(), meta=meta), half=True)
+    console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+
 BENCHMARKS = ("h36m", "mmpose-h36m", "mmpose-3dhp", "3dhp-test")
 
 
@@ -718,7 +778,8 @@ def lift(
         console.print(
             f"person {i}: pelvis at x = {root[0] / 1000:+.2f} m, y = {root[1] / 1000:+.2f} m, "
             f"z = {root[2] / 1000:.2f} m "
-            f"({result.distance_m[i]:.2f} m from the camera; Z/f = {result.canonical_depth[i]:.3f} mm/px; "
+            f"({result.distance_m[i]:.2f} m from the camera{interval_text(result.distance_interval_m[i])}; "
+            f"Z/f = {result.canonical_depth[i]:.3f} mm/px; "
             f"scale from {sources[i]})" + (f"; filled in: {', '.join(filled)}" if filled else "")
         )
     if len(result.root_cam_mm) > 10:
@@ -1047,6 +1108,7 @@ def export_onnx_command(
     console.print(
         f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); inputs keypoints_px (B, 17, 2), "
         "principal_px (B, 2), focal_px (B,); outputs joints_cam_mm, root_cam_mm, canonical_depth"
+        + (", depth_log_halfwidth (68% and 95%)" if lifter.spread is not None else "")
     )
     if check:
         diff = compare_onnx(lifter, OnnxLifter(path), count=check)

@@ -17,6 +17,7 @@ from abspose.geometry import project
 from abspose.geometry.camera import Intrinsics
 from abspose.geometry.floor import (
     CONTACT_ANKLE_MM,
+    POSE_DEPTH_SIGMA_MM,
     PRIOR_LOG_SIGMA,
     estimate_up,
     floor_contacts,
@@ -156,10 +157,23 @@ def test_the_floor_is_fused_with_the_lifter_and_a_foot_in_the_air_is_not_trusted
         wrong, sc.keypoints_px, sc.focal_px, sc.principal_px, camera_height_mm=1600.0, up_cam=up
     )
     assert list(fs.scale_source) == ["floor+camera_height", "floor+camera_height", ""]
-    floor_var = (20.0 / (1600.0 - CONTACT_ANKLE_MM)) ** 2
+    # the floor's spread: the ankle's height over the camera's, the pose's ankle-to-pelvis depth
+    # over the (floor-placed, here true) contact ankles' depth
+    contacts = floor_contacts(sc.joints_cam_mm, up)[:2]
+    ankle_z = (sc.joints_cam_mm[:2][:, ANKLES, 2] * contacts).sum(1) / contacts.sum(1)
+    floor_var = (20.0 / (1600.0 - CONTACT_ANKLE_MM)) ** 2 + (POSE_DEPTH_SIGMA_MM / ankle_z) ** 2
     weight = PRIOR_LOG_SIGMA**2 / (PRIOR_LOG_SIGMA**2 + floor_var)
     assert np.allclose(np.log(fs.scale[:2]), -weight * np.log(off[:2]))
     assert fs.scale[2] == 1.0
+    fused = np.sqrt(PRIOR_LOG_SIGMA**2 * floor_var / (PRIOR_LOG_SIGMA**2 + floor_var))
+    np.testing.assert_allclose(fs.log_sigma[:2], fused)
+    assert np.isnan(fs.log_sigma[2])
+    # a per-person lifter spread: a surer lifter keeps more of its own scale
+    sure = scale_by_floor(wrong, sc.keypoints_px, sc.focal_px, sc.principal_px, camera_height_mm=1600.0,
+                          up_cam=up, prior_log_sigma=np.array([0.02, 0.2, 0.07]))  # fmt: skip
+    assert abs(np.log(sure.scale[0])) < abs(np.log(fs.scale[0])) and abs(np.log(sure.scale[1])) > abs(
+        np.log(fs.scale[1])
+    )
 
 
 def test_the_up_direction_is_estimated_from_upright_people(rng):

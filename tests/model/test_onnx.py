@@ -23,6 +23,7 @@ def shipped_onnx(tmp_path_factory):
 def test_onnx_matches_torch_on_random_inputs(shipped_onnx):
     diff = compare_onnx(_default_model(), OnnxLifter(shipped_onnx), count=500, seed=3)
     assert diff["max_abs_mm"] < 0.5 and diff["max_rel_depth"] < 1e-5  # float32 at metres
+    assert diff["max_abs_halfwidth"] < 1e-4  # the depth intervals too (the shipped model has the head)
 
 
 @pytest.mark.parametrize("batch", [1, 37])

@@ -17,11 +17,12 @@ raised foot, do not count. A contact ankle's joint centre is :data:`CONTACT_ANKL
 the floor.
 
 The floor's answer is fused with the lifter's own (both as log-normal on the person's scale):
-the lifter's spread is :data:`PRIOR_LOG_SIGMA`, the floor's is :data:`CONTACT_ANKLE_SIGMA_MM`
-over the camera's height above the ankles (plus the camera height's own uncertainty when it
-was estimated). A person whose floor scale disagrees with the lifter by more than
-:data:`GATE_SIGMAS` of the two together (a foot in the air: a jump, a run's flight phase) keeps
-the lifter's scale.
+the lifter's spread is each person's own (the depth-spread head's 68% half-width) or
+:data:`PRIOR_LOG_SIGMA`, the floor's is :data:`CONTACT_ANKLE_SIGMA_MM` over the camera's height
+above the ankles and :data:`POSE_DEPTH_SIGMA_MM` over the person's depth (plus the camera
+height's own uncertainty when it was estimated). A person whose floor scale disagrees with
+the lifter by more than :data:`GATE_SIGMAS` of the two together (a foot in the air: a jump, a
+run's flight phase) keeps the lifter's scale.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ from abspose.skeletons import H36M17
 __all__ = [
     "CONTACT_ANKLE_MM",
     "CONTACT_ANKLE_SIGMA_MM",
+    "FLOOR_INTERVAL_SIGMAS",
     "GATE_SIGMAS",
     "MIN_DEPRESSION_DEG",
+    "POSE_DEPTH_SIGMA_MM",
     "PRIOR_LOG_SIGMA",
     "RAISED_FOOT_MM",
     "STANDING_LEG_EXTENSION",
@@ -66,10 +69,25 @@ RAISED_FOOT_MM = 25.0
 CONTACT_ANKLE_MM = 92.0
 #: Spread of that height [mm] (the interquartile range over 1.35).
 CONTACT_ANKLE_SIGMA_MM = 20.0
+#: Spread of a lifted pose's ankle depth relative to its pelvis [mm]: the floor places the ankle,
+#: the pelvis follows it by the pose. Measured on the val people (robust sigma of the error of
+#: ``z_ankle - z_pelvis`` with the root depth exact: 123-125 mm from exact 2D, 150 mm with
+#: ``openpose-mixture`` errors); over the person's depth, the floor's main error term.
+POSE_DEPTH_SIGMA_MM = 125.0
 #: Spread of the lifter's own scale, as a log (its mean root depth error is 5.6%, docs/results.md).
 PRIOR_LOG_SIGMA = 0.07
 #: A floor scale further than this many combined sigmas from the lifter's is not used.
 GATE_SIGMAS = 3.0
+#: Half-widths of the 68% and 95% intervals of a floor-fixed distance, in units of
+#: :attr:`FloorScale.log_sigma`, per ``scale_source``: the 68% and 95% quantiles of
+#: ``|log d - log d*| / log_sigma`` over 200 scenes of 4 val people (exact and ``openpose-mixture``
+#: 2D, ``benchmarks/floor.py``'s cameras). Wider than a normal law's (1, 1.96): a foot in the
+#: air that passes the gate, a heel lifted in gait. ``"floor+stature"`` takes the scene's.
+FLOOR_INTERVAL_SIGMAS = {
+    "floor+camera_height": (1.51, 4.57),
+    "floor+scene_prior": (1.34, 2.86),
+    "floor+stature": (1.34, 2.86),
+}
 #: A foot seen less than this far below the camera's horizon gives no scale (the camera is at
 #: the height of the feet: a small error in the plane moves the person without bound) [deg].
 MIN_DEPRESSION_DEG = 2.0
@@ -220,11 +238,14 @@ class FloorScale:
             standing people did), or ``""`` where the pose has no foot on the floor or the
             floor's scale was too far from the lifter's to be trusted (a foot in the air).
         floor: the plane used.
+        log_sigma: ``(N,)`` the fused scale's spread as a log (one sigma of the log-normal
+            fusion, the lifter's and the floor's together), NaN where the floor was not used.
     """
 
     scale: NDArray[np.float64]
     scale_source: NDArray[np.str_]
     floor: Floor
+    log_sigma: NDArray[np.float64]
 
 
 def scale_by_floor(
@@ -236,7 +257,7 @@ def scale_by_floor(
     camera_height_mm: float | None = None,
     up_cam: NDArray[np.float64] | None = None,
     known_scale: NDArray[np.float64] | None = None,
-    prior_log_sigma: float = PRIOR_LOG_SIGMA,
+    prior_log_sigma: float | NDArray[np.float64] = PRIOR_LOG_SIGMA,
     seen: NDArray[np.bool_] | None = None,
 ) -> FloorScale:
     """Rescale people who stand on one floor so their feet touch it.
@@ -252,7 +273,8 @@ def scale_by_floor(
             far more than the floor gives, see docs/results.md).
         known_scale: ``(N,)`` the factor that gives each pose its known stature, NaN where
             the stature is unknown; used (when ``camera_height_mm`` is None) to fix the height.
-        prior_log_sigma: the lifter's scale spread (log); ``inf`` trusts the floor alone.
+        prior_log_sigma: the lifter's scale spread (log), one for all or ``(N,)`` per person
+            (a depth-spread head's 68% half-widths); ``inf`` trusts the floor alone.
         seen: ``(N, 17)`` False where a joint was missing in 2D (filled in): an ankle not
             seen does not count as a contact.
 
@@ -267,6 +289,11 @@ def scale_by_floor(
         )
     J = np.asarray(joints_cam_mm, dtype=np.float64)
     n = len(J)
+    prior_sigma = np.broadcast_to(np.asarray(prior_log_sigma, dtype=np.float64), (n,))
+    if not (prior_sigma > 0).all():
+        raise AbsPoseError(
+            f"prior_log_sigma: expected spreads > 0 (inf: the floor alone), got {prior_sigma[:4]}"
+        )
     source = "pitch_roll"
     if up_cam is None:
         up = estimate_up(J)
@@ -299,7 +326,11 @@ def scale_by_floor(
                 "floor+stature",
             )
         else:  # the scene's scale: the lifted depths of all standing people, on average kept
-            votes, vote_sigma, label = -log_q[standing], prior_log_sigma, "floor+scene_prior"
+            votes, vote_sigma, label = (
+                -log_q[standing],
+                float(np.median(prior_sigma[standing])),
+                "floor+scene_prior",
+            )
         log_above = float(np.mean(votes))
         if len(votes) > 2 and np.isfinite(vote_sigma):  # one pass without the outliers (feet in the air)
             inliers = np.abs(votes - np.median(votes)) <= GATE_SIGMAS * vote_sigma
@@ -308,11 +339,21 @@ def scale_by_floor(
         height_log_sigma = vote_sigma / np.sqrt(len(votes)) if np.isfinite(vote_sigma) else 0.0
         above_ankles = float(np.exp(log_above))
     log_floor = log_above + log_q  # (N,) the floor's log scale for each standing pose
-    floor_var = (CONTACT_ANKLE_SIGMA_MM / above_ankles) ** 2 + height_log_sigma**2
-    prior_var = prior_log_sigma**2
+    ankle_depth = np.where(
+        standing, np.where(contacts, J[:, _ANKLES, 2], 0.0).sum(1) / np.maximum(contacts.sum(1), 1), 1.0
+    )
+    floor_var = (
+        (CONTACT_ANKLE_SIGMA_MM / above_ankles) ** 2
+        + (POSE_DEPTH_SIGMA_MM / (ankle_depth * np.exp(np.nan_to_num(log_q) + log_above))) ** 2
+        + height_log_sigma**2
+    )  # (N,)
+    prior_var = prior_sigma**2  # (N,)
+    finite = np.isfinite(prior_var)
     with np.errstate(invalid="ignore"):
         trusted = standing & (np.abs(log_floor) <= GATE_SIGMAS * np.sqrt(prior_var + floor_var))
-        weight = 1.0 if not np.isfinite(prior_var) else prior_var / (prior_var + floor_var)
+        weight = np.where(finite, prior_var / (prior_var + floor_var), 1.0)
+        fused_var = np.where(finite, prior_var * floor_var / (prior_var + floor_var), floor_var)
     scale = np.where(trusted, np.exp(weight * np.nan_to_num(log_floor)), 1.0)
+    log_sigma = np.where(trusted, np.sqrt(fused_var), np.nan)
     floor = Floor(up_cam=up, offset_mm=above_ankles + CONTACT_ANKLE_MM, orientation_source=source)
-    return FloorScale(scale, np.where(trusted, label, ""), floor)
+    return FloorScale(scale, np.where(trusted, label, ""), floor, log_sigma)

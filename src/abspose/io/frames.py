@@ -21,12 +21,16 @@ JSON schema (``abspose image`` / ``abspose video --out result.json``)::
             "root_cam_mm": [x, y, z],
             "distance_m": 7.4,
             "canonical_depth_mm_per_px": 4.2,              # Z / f: valid whatever the focal
+            "distance_interval_m": {"68": [6.9, 7.9], "95": [6.4, 8.6]},  # null without a spread head
+            "depth_sigma": 0.065,                          # relative: the 68% half-width of log distance
             "imputed_joints": ["r_wrist"],
             "scale_source": "track"}]}]                    # prior, stature, track, floor+...
     }
 
 CSV: one row per frame, person and joint (``frame, time_s, person, joint, u_px, v_px,
-confidence, x_mm, y_mm, z_mm, canonical_depth_mm_per_px, focal_px``). Both are written to a
+confidence, x_mm, y_mm, z_mm, canonical_depth_mm_per_px, focal_px, distance_m,
+distance_lo68_m, distance_hi68_m, distance_lo95_m, distance_hi95_m, scale_source``; the
+interval columns are empty without a depth-spread head). Both are written to a
 temporary file renamed into place when the writer closes: a crash leaves no half file.
 """
 
@@ -48,12 +52,29 @@ from abspose.skeletons import H36M17
 if TYPE_CHECKING:
     from abspose.pipeline import PeopleInFrame
 
-__all__ = ["FrameWriter", "frame_record"]
+__all__ = ["PERSON_COLUMNS", "FrameWriter", "frame_record", "interval_cells", "interval_record"]
 
 _CSV_HEADER = [
     "frame", "time_s", "person", "joint", "u_px", "v_px", "confidence",
     "x_mm", "y_mm", "z_mm", "canonical_depth_mm_per_px", "focal_px",
 ]  # fmt: skip
+#: The CSV columns after the joints', one value per person: :func:`interval_cells` and the source.
+PERSON_COLUMNS = [
+    "distance_m", "distance_lo68_m", "distance_hi68_m", "distance_lo95_m", "distance_hi95_m", "scale_source",
+]  # fmt: skip
+
+
+def interval_record(interval_m: Any) -> dict[str, list[float]] | None:
+    """``(2, 2)`` 68% and 95% ``[lo, hi]`` [m] as ``{"68": [lo, hi], "95": [lo, hi]}``; None if NaN."""
+    iv = np.asarray(interval_m, dtype=np.float64)
+    if not np.isfinite(iv).all():
+        return None
+    return {"68": [round(float(v), 3) for v in iv[0]], "95": [round(float(v), 3) for v in iv[1]]}
+
+
+def interval_cells(distance_m: float, interval_m: Any) -> list[str]:
+    """The CSV cells ``distance_m, lo68, hi68, lo95, hi95`` [m] (empty where NaN)."""
+    return [f"{v:.3f}" if np.isfinite(v) else "" for v in [distance_m, *np.asarray(interval_m).ravel()]]
 
 
 def _r(values: Any, digits: int) -> list[Any]:
@@ -66,6 +87,7 @@ def frame_record(frame: PeopleInFrame) -> dict[str, Any]:
     sources = lifted.scale_source
     if sources is None:
         sources = np.full(len(frame.track_ids), "prior")
+    intervals, sigma = lifted.distance_interval_m, lifted.depth_sigma
     people = []
     for k, tid in enumerate(frame.track_ids.tolist()):
         kp = frame.keypoints_px[k]
@@ -78,6 +100,8 @@ def frame_record(frame: PeopleInFrame) -> dict[str, Any]:
                 "root_cam_mm": _r(lifted.root_cam_mm[k], 1),
                 "distance_m": round(float(lifted.distance_m[k]), 3),
                 "canonical_depth_mm_per_px": round(float(lifted.canonical_depth[k]), 5),
+                "distance_interval_m": interval_record(intervals[k]),
+                "depth_sigma": round(float(sigma[k]), 4) if np.isfinite(sigma[k]) else None,
                 "imputed_joints": [
                     n for n, m in zip(H36M17.joint_names, lifted.imputed[k], strict=True) if m
                 ],
@@ -113,7 +137,7 @@ class FrameWriter:
         self._first = True
         self._csv = csv.writer(self._fh) if self.kind == ".csv" else None
         if self._csv is not None:
-            self._csv.writerow(_CSV_HEADER)
+            self._csv.writerow(_CSV_HEADER + PERSON_COLUMNS)
         self.frames = 0
 
     def _header(self, frame: PeopleInFrame) -> str:
@@ -144,7 +168,15 @@ class FrameWriter:
             raise AbsPoseError(f"{self.path}: the writer is closed")
         if self._csv is not None:
             f = frame.camera.intrinsics.fx
+            lifted = frame.lifted
+            sources = (
+                lifted.scale_source if lifted.scale_source is not None else ["prior"] * len(frame.track_ids)
+            )
             for k, tid in enumerate(frame.track_ids.tolist()):
+                tail = [
+                    *interval_cells(float(lifted.distance_m[k]), lifted.distance_interval_m[k]),
+                    str(sources[k]),
+                ]
                 for j, name in enumerate(H36M17.joint_names):
                     u, v = frame.keypoints_px[k, j]
                     x, y, z = frame.lifted.joints_cam_mm[k, j]
@@ -152,7 +184,7 @@ class FrameWriter:
                         frame.index, f"{frame.time_s:.4f}", tid, name,
                         "" if not np.isfinite(u) else f"{u:.2f}", "" if not np.isfinite(v) else f"{v:.2f}",
                         f"{frame.confidences[k, j]:.3f}", f"{x:.1f}", f"{y:.1f}", f"{z:.1f}",
-                        f"{frame.lifted.canonical_depth[k]:.5f}", f"{f:.2f}",
+                        f"{frame.lifted.canonical_depth[k]:.5f}", f"{f:.2f}", *tail,
                     ])  # fmt: skip
         else:
             if self._first:

@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 from abspose._files import UNREADABLE_ARCHIVE, atomic_path
 from abspose.errors import DataError
+from abspose.io.frames import PERSON_COLUMNS, interval_cells, interval_record
 
 __all__ = ["KeypointFile", "read_keypoints", "write_result"]
 
@@ -297,26 +298,31 @@ def write_result(path: str | Path, result: Any) -> Path:
     names = list(result.joint_names)
     joints = np.round(np.asarray(result.joints_cam_mm, dtype=np.float64), 2)
     roots = np.round(np.asarray(result.root_cam_mm, dtype=np.float64), 2)
-    distance = np.round(np.asarray(result.distance_m, dtype=np.float64), 4)
+    raw_distance = np.asarray(result.distance_m, dtype=np.float64)
+    distance = np.round(raw_distance, 4)
     canonical = np.asarray(result.canonical_depth, dtype=np.float64)
     focal = np.asarray(result.focal_px, dtype=np.float64)
     principal = np.asarray(result.principal_px, dtype=np.float64)
     imputed = np.asarray(result.imputed, dtype=bool)
+    halfwidth = np.asarray(result.depth_log_halfwidth, dtype=np.float64)  # (N, 2): as distance_interval_m
+    intervals = raw_distance[:, None, None] * np.exp(halfwidth[:, :, None] * np.array([-1.0, 1.0]))
+    sigma = halfwidth[:, 0]
+    sources = result.scale_source
+    if sources is None:
+        sources = np.full(len(roots), "prior")
     with atomic_path(path) as tmp, open(tmp, "w", newline="") as fh:
         if kind == ".json":
             head = {
                 "frame": "camera: x right, y down, z forward; millimetres",
                 "focal_is_default": result.focal_is_default,
             }
-            floor, sources = result.floor, result.scale_source
+            floor = result.floor
             if floor is not None:
                 head["floor"] = {
                     "up_cam": np.round(floor.up_cam, 6).tolist(),
                     "camera_height_mm": round(float(floor.offset_mm), 1),
                     "orientation_source": floor.orientation_source,
                 }
-            if sources is None:
-                sources = np.full(len(roots), "prior")
             fh.write(json.dumps(head, indent=1)[:-2] + ',\n "people": [')
             for i in range(len(roots)):
                 person = {
@@ -326,6 +332,8 @@ def write_result(path: str | Path, result: Any) -> Path:
                     "canonical_depth_mm_per_px": float(canonical[i]),
                     "focal_px": float(focal[i]),
                     "principal_px": principal[i].tolist(),
+                    "distance_interval_m": interval_record(intervals[i]),
+                    "depth_sigma": float(round(sigma[i], 4)) if np.isfinite(sigma[i]) else None,
                     "imputed_joints": [n for n, m in zip(names, imputed[i], strict=True) if m],
                     "scale_source": str(sources[i]),
                 }
@@ -333,11 +341,23 @@ def write_result(path: str | Path, result: Any) -> Path:
             fh.write("\n ]\n}\n")
         else:
             w = csv.writer(fh)
-            w.writerow(["person", "joint", "x_mm", "y_mm", "z_mm", "canonical_depth_mm_per_px", "focal_px"])
+            w.writerow(
+                [
+                    "person",
+                    "joint",
+                    "x_mm",
+                    "y_mm",
+                    "z_mm",
+                    "canonical_depth_mm_per_px",
+                    "focal_px",
+                    *PERSON_COLUMNS,
+                ]
+            )
             for i in range(len(roots)):
                 depth, f = f"{canonical[i]:.6g}", f"{focal[i]:.6g}"
+                tail = [*interval_cells(float(distance[i]), intervals[i]), str(sources[i])]
                 w.writerows(
-                    [i, n, f"{x:.2f}", f"{y:.2f}", f"{z:.2f}", depth, f]
+                    [i, n, f"{x:.2f}", f"{y:.2f}", f"{z:.2f}", depth, f, *tail]
                     for n, (x, y, z) in zip(names, joints[i].tolist(), strict=True)
                 )
     return path

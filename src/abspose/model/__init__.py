@@ -9,6 +9,7 @@ from abspose.model.loss import lifter_loss
 from abspose.model.network import AbsPoseLifter, LifterOutput, NormalizationLayer
 from abspose.model.predict import Prediction, predict, predict_flip_test
 from abspose.model.train import EpochStats, TrainConfig, train_lifter
+from abspose.model.uncertainty import SpreadFit, fit_depth_spread
 
 __all__ = [
     "AbsPoseLifter",
@@ -18,7 +19,9 @@ __all__ = [
     "LifterOutput",
     "NormalizationLayer",
     "Prediction",
+    "SpreadFit",
     "TrainConfig",
+    "fit_depth_spread",
     "lifter_loss",
     "load_checkpoint",
     "load_lifter",

@@ -10,6 +10,9 @@ from abspose.errors import AbsPoseError
 
 __all__ = ["LifterConfig"]
 
+#: Fields added after checkpoints were first shipped, with the value a file without them means.
+_ADDED_FIELDS: dict[str, Any] = {"spread_width": 0}
+
 
 @dataclass(frozen=True)
 class LifterConfig:
@@ -35,6 +38,9 @@ class LifterConfig:
         location_norm_px: the location ``m`` [px] is divided by this before the first Linear.
         scale_ref_px: the scale enters as ``log(σ / scale_ref_px)``; with the depth output as
             ``log(Z/f)``, the size-distance relation ``Z/f ≈ H/σ`` is linear for the network.
+        spread_width: hidden width of the depth-spread head (:mod:`abspose.model.uncertainty`),
+            which predicts how far ``log(Z/f)`` may be off; 0: no head. A field added after the
+            first checkpoints: files without it read as 0.
     """
 
     num_joints: int = 17
@@ -49,11 +55,13 @@ class LifterConfig:
     depth_weight_mm: float = 1000.0
     location_norm_px: float = 1000.0
     scale_ref_px: float = 100.0
+    spread_width: int = 0
 
     def __post_init__(self) -> None:
-        if self.num_joints < 2 or self.width < 1 or self.num_blocks < 0:
+        if self.num_joints < 2 or self.width < 1 or self.num_blocks < 0 or self.spread_width < 0:
             raise AbsPoseError(
-                f"LifterConfig: expected num_joints >= 2, width >= 1, num_blocks >= 0, got {self}"
+                "LifterConfig: expected num_joints >= 2, width >= 1, num_blocks >= 0, spread_width >= 0, "
+                f"got {self}"
             )
         if not 0.0 <= self.dropout < 1.0:
             raise AbsPoseError(f"LifterConfig.dropout: expected in [0, 1), got {self.dropout}")
@@ -82,12 +90,15 @@ class LifterConfig:
 
     @classmethod
     def from_json(cls, text: str) -> LifterConfig:
-        """Parse :meth:`to_json` output; unknown or missing fields are errors."""
+        """Parse :meth:`to_json` output; unknown or missing fields are errors, except the
+        fields added later (:data:`_ADDED_FIELDS`), which take their defaults."""
         try:
             data: dict[str, Any] = json.loads(text)
         except json.JSONDecodeError as exc:
             raise AbsPoseError(f"LifterConfig: not JSON ({exc})") from exc
         names = {f.name for f in fields(cls)}
+        if isinstance(data, dict):
+            data = {**{k: v for k, v in _ADDED_FIELDS.items() if k not in data}, **data}
         if not isinstance(data, dict) or set(data) != names:
             got = sorted(data) if isinstance(data, dict) else data
             raise AbsPoseError(f"LifterConfig: expected fields {sorted(names)}, got {got}")

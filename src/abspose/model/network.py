@@ -10,9 +10,13 @@ from torch import nn
 from abspose.model.config import LifterConfig
 from abspose.skeletons import H36M17
 
-__all__ = ["AbsPoseLifter", "LifterOutput", "NormalizationLayer", "ResidualBlock"]
+__all__ = ["LAPLACE_K", "AbsPoseLifter", "DepthSpread", "LifterOutput", "NormalizationLayer", "ResidualBlock"]
 
 _MIN_SCALE_PX = 1e-6
+
+#: Half-widths of the 68% and 95% intervals of a Laplace distribution, in units of its scale b:
+#: ``P(|x - μ| <= k b) = 1 - exp(-k)``, so ``k = -ln(1 - p)``.
+LAPLACE_K = (1.1394342831883648, 2.995732273553991)
 
 
 class NormalizationLayer(nn.Module):
@@ -56,6 +60,34 @@ class ResidualBlock(nn.Module):
         return x + self.layers(x)
 
 
+class DepthSpread(nn.Module):
+    """How far the depth output may be off: ``log b`` of a Laplace distribution of
+    ``log(Z/f)`` about the prediction, from the last hidden features.
+
+    The features enter detached: training this head never moves the pose or the depth. The
+    buffer ``interval_k`` holds the 68% and 95% half-widths in units of ``b``, :data:`LAPLACE_K`
+    until :func:`abspose.model.uncertainty.fit_depth_spread` calibrates them on held-out people;
+    ``stature_k`` the same once a known stature has fixed the scale (measured there too; NaN
+    until then): what is left of the error then follows the same ``b``, smaller.
+    """
+
+    interval_k: torch.Tensor
+    stature_k: torch.Tensor
+
+    def __init__(self, width: int, hidden: int) -> None:
+        super().__init__()
+        self.layers = nn.Sequential(nn.Linear(width + 1, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+        self.register_buffer("interval_k", torch.tensor(LAPLACE_K, dtype=torch.float32))
+        self.register_buffer("stature_k", torch.full((2,), float("nan")))
+
+    def forward(self, features: torch.Tensor, focal_px: torch.Tensor) -> torch.Tensor:
+        """``(B, width)`` features and ``(B,)`` focal lengths [px] to ``(B,)`` ``log b`` (b: a
+        relative depth error, 0.05 = 5%). The focal length enters as ``log(f / 1000 px)``: the
+        network itself never sees it, but a wide or a long lens changes how far it is off."""
+        x = torch.cat([features.detach(), torch.log(focal_px / 1000.0)[:, None].to(features.dtype)], dim=1)
+        return self.layers(x)[:, 0].clamp(-8.0, 2.0)
+
+
 @dataclass(frozen=True)
 class LifterOutput:
     """Network output for a batch.
@@ -64,10 +96,13 @@ class LifterOutput:
         depth: ``(B,)`` canonical root depth ``Z/f`` [mm/px], or the root depth Z [mm] for
             ``depth_target="direct"``.
         joints_rel_mm: ``(B, J, 3)`` root-relative pose in camera axes [mm], root row zero.
+        log_spread: ``(B,)`` ``log b`` of the depth's Laplace spread on ``log(Z/f)``
+            (:class:`DepthSpread`), or None for a network without the head.
     """
 
     depth: torch.Tensor
     joints_rel_mm: torch.Tensor
+    log_spread: torch.Tensor | None = None
 
 
 class AbsPoseLifter(nn.Module):
@@ -87,13 +122,17 @@ class AbsPoseLifter(nn.Module):
         )
         self.blocks = nn.Sequential(*(ResidualBlock(c.width, c.dropout) for _ in range(c.num_blocks)))
         self.head = nn.Linear(c.width, c.output_size)
+        self.spread: DepthSpread | None = DepthSpread(c.width, c.spread_width) if c.spread_width else None
         root = H36M17.root_index if c.num_joints == H36M17.num_joints else 0
         self.register_buffer(
             "non_root", torch.tensor([j for j in range(c.num_joints) if j != root]), persistent=False
         )
 
-    def forward(self, keypoints_px: torch.Tensor, principal_px: torch.Tensor) -> LifterOutput:
-        """``(B, J, 2)`` pixel keypoints, ``(B, 2)`` principal point → :class:`LifterOutput`."""
+    def forward(
+        self, keypoints_px: torch.Tensor, principal_px: torch.Tensor, focal_px: torch.Tensor | None = None
+    ) -> LifterOutput:
+        """``(B, J, 2)`` pixel keypoints, ``(B, 2)`` principal point → :class:`LifterOutput`;
+        with the ``(B,)`` focal lengths [px], also the depth spread (when the network has the head)."""
         x = self.normalize(keypoints_px, principal_px)  # (B, 2J+3)
         h = self.blocks(self.stem(x))  # (B, width)
         out = self.head(h)  # (B, 3J-2)
@@ -102,4 +141,5 @@ class AbsPoseLifter(nn.Module):
             depth = depth * 1000.0  # exp(o) in metres -> mm
         rel = out.new_zeros(out.shape[0], self.config.num_joints, 3)  # (B, J, 3)
         rel[:, self.non_root] = out[:, 1:].reshape(-1, self.config.num_joints - 1, 3) * 1000.0
-        return LifterOutput(depth=depth, joints_rel_mm=rel)
+        log_spread = self.spread(h, focal_px) if self.spread is not None and focal_px is not None else None
+        return LifterOutput(depth=depth, joints_rel_mm=rel, log_spread=log_spread)

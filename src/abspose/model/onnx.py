@@ -4,7 +4,9 @@ The exported graph holds everything :func:`abspose.model.predict` does after the
 the normalization layer (Eq. 1-4), the network, and Eq. 5-6 (root X, Y back-projected with
 ``Z/f``, ``Z = f · Z/f``), so an ONNX user gives ``keypoints_px (B, 17, 2)`` (H36M-17, missing
 joints already filled in), ``principal_px (B, 2)`` and ``focal_px (B,)`` and reads
-``joints_cam_mm (B, 17, 3)``, ``root_cam_mm (B, 3)`` and ``canonical_depth (B,)``. The batch
+``joints_cam_mm (B, 17, 3)``, ``root_cam_mm (B, 3)`` and ``canonical_depth (B,)``, plus
+``depth_log_halfwidth (B, 2)`` (the calibrated 68% and 95% half-widths of the log distance,
+:mod:`abspose.model.uncertainty`) when the model has a depth-spread head. The batch
 size is dynamic. The file is self-contained (weights inside), written atomically.
 
 :class:`OnnxLifter` runs such a file with ONNX Runtime (``pip install "abspose[onnx]"``) and is
@@ -30,6 +32,8 @@ __all__ = ["AbsoluteLifter", "OnnxLifter", "compare_accuracy", "compare_onnx", "
 
 INPUTS = ("keypoints_px", "principal_px", "focal_px")
 OUTPUTS = ("joints_cam_mm", "root_cam_mm", "canonical_depth")
+#: The extra output of a model with a depth-spread head.
+SPREAD_OUTPUT = "depth_log_halfwidth"
 
 
 def _fold_batchnorm(linear: Any, norm: Any) -> nn.Linear:
@@ -75,11 +79,12 @@ class AbsoluteLifter(nn.Module):
             self.head.weight[0], self.head.bias[0] = model.head.weight[0], model.head.bias[0]
             self.head.weight[rows] = model.head.weight[1:] * 1000.0
             self.head.bias[rows] = model.head.bias[1:] * 1000.0
+        self.spread = model.spread  # the depth-spread head, on the same (unfolded-equal) features
         self.eval()
 
     def forward(
         self, keypoints_px: torch.Tensor, principal_px: torch.Tensor, focal_px: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    ) -> tuple[torch.Tensor, ...]:
         c = self.config
         h = torch.relu(self.stem(self.normalize(keypoints_px, principal_px)))  # Eq. 1-4, the model's layer
         for k in range(0, len(self.blocks), 2):
@@ -89,7 +94,11 @@ class AbsoluteLifter(nn.Module):
         canonical = depth if c.depth_target == "canonical" else depth * 1000.0 / focal_px
         root_xy = (keypoints_px[:, self.root_index] - principal_px) * canonical[:, None]  # (B, 2) Eq. 5
         root = torch.cat([root_xy, (focal_px * canonical)[:, None]], dim=1)  # (B, 3) Eq. 6
-        return out[:, 1:].reshape(-1, c.num_joints, 3) + root[:, None, :], root, canonical
+        joints = out[:, 1:].reshape(-1, c.num_joints, 3) + root[:, None, :]
+        if self.spread is None:
+            return joints, root, canonical
+        halfwidth = torch.exp(self.spread(h, focal_px))[:, None] * self.spread.interval_k  # (B, 2)
+        return joints, root, canonical, halfwidth
 
 
 def export_onnx(
@@ -111,6 +120,7 @@ def export_onnx(
     import warnings
 
     wrapper = AbsoluteLifter(model, root_index)
+    outputs = OUTPUTS + ((SPREAD_OUTPUT,) if model.spread is not None else ())
     j = model.config.num_joints
     example = (torch.full((2, j, 2), 500.0) + torch.arange(j * 2.0).view(1, j, 2), torch.full((2, 2), 480.0),
                torch.full((2,), 1000.0))  # fmt: skip
@@ -118,8 +128,8 @@ def export_onnx(
     with atomic_path(path, suffix=".onnx") as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
         torch.onnx.export(
-            wrapper, example, tmp, input_names=list(INPUTS), output_names=list(OUTPUTS),
-            dynamic_axes={name: batch for name in INPUTS + OUTPUTS}, opset_version=opset, dynamo=False,
+            wrapper, example, tmp, input_names=list(INPUTS), output_names=list(outputs),
+            dynamic_axes={name: batch for name in INPUTS + outputs}, opset_version=opset, dynamo=False,
         )  # fmt: skip
         if int8:
             _quantize_blocks(Path(tmp), len(wrapper.blocks))
@@ -185,6 +195,7 @@ class OnnxLifter:
         if names != INPUTS:
             raise DataError(f"{path}: expected inputs {INPUTS} (abspose export-onnx), got {names}")
         self.num_joints = int(self.session.get_inputs()[0].shape[1])
+        self.has_spread = SPREAD_OUTPUT in {o.name for o in self.session.get_outputs()}
         self.path = path
 
     def predict(
@@ -199,15 +210,20 @@ class OnnxLifter:
             "principal_px": np.ascontiguousarray(principal_px, dtype=np.float32),
             "focal_px": np.ascontiguousarray(focal_px, dtype=np.float32),
         }
-        joints, root, canonical = self.session.run(list(OUTPUTS), feeds)
-        return Prediction(joints.astype(np.float64), root.astype(np.float64), canonical.astype(np.float64))
+        names = list(OUTPUTS) + ([SPREAD_OUTPUT] if self.has_spread else [])
+        joints, root, canonical, *spread = self.session.run(names, feeds)
+        return Prediction(
+            joints.astype(np.float64), root.astype(np.float64), canonical.astype(np.float64),
+            depth_log_halfwidth=spread[0].astype(np.float64) if spread else None,
+        )  # fmt: skip
 
 
 def compare_onnx(model: AbsPoseLifter, onnx: OnnxLifter, count: int = 1000, seed: int = 0) -> dict[str, Any]:
     """Largest differences between torch and ONNX Runtime on ``count`` random plausible inputs.
 
     Returns:
-        ``{"count", "max_abs_mm", "max_rel_depth"}``: joints [mm] and relative canonical depth.
+        ``{"count", "max_abs_mm", "max_rel_depth", "max_abs_halfwidth"}``: joints [mm], relative
+        canonical depth and the depth intervals' log half-widths (NaN without a spread head).
     """
     rng = np.random.default_rng(seed)
     j = model.config.num_joints
@@ -221,6 +237,11 @@ def compare_onnx(model: AbsPoseLifter, onnx: OnnxLifter, count: int = 1000, seed
         "count": count,
         "max_abs_mm": float(np.abs(ref.joints_cam_mm - got.joints_cam_mm).max()),
         "max_rel_depth": float(np.abs(got.canonical_depth / ref.canonical_depth - 1).max()),
+        "max_abs_halfwidth": (
+            float(np.abs(got.depth_log_halfwidth - ref.depth_log_halfwidth).max())
+            if got.depth_log_halfwidth is not None and ref.depth_log_halfwidth is not None
+            else float("nan")
+        ),
     }
 
 

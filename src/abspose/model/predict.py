@@ -59,11 +59,15 @@ class Prediction:
         joints_cam_mm: ``(N, J, 3)`` joints in camera coords [mm].
         root_cam_mm: ``(N, 3)`` root position [mm].
         canonical_depth: ``(N,)`` root depth over focal length ``Z/f`` [mm/px].
+        depth_log_halfwidth: ``(N, 2)`` half-widths of the 68% and 95% intervals of ``log Z``
+            about the estimate (0.05: the distance is within a factor ``exp(±0.05)``), from the
+            network's depth-spread head; None for a network without one.
     """
 
     joints_cam_mm: NDArray[np.float64]
     root_cam_mm: NDArray[np.float64]
     canonical_depth: NDArray[np.float64]
+    depth_log_halfwidth: NDArray[np.float64] | None = None
 
     def with_stature(
         self,
@@ -107,11 +111,16 @@ class Prediction:
             )
         else:
             chain = skeleton_stature_mm(self.joints_cam_mm) - ANKLE_HEIGHT_MM
-        factor = (target - ANKLE_HEIGHT_MM) / chain
+        return self.rescaled((target - ANKLE_HEIGHT_MM) / chain)
+
+    def rescaled(self, factor: NDArray[np.float64]) -> Prediction:
+        """Each pose scaled about the camera centre by ``(N,)`` ``factor`` (projections
+        unchanged); the depth intervals keep their relative widths."""
         return Prediction(
             joints_cam_mm=self.joints_cam_mm * factor[:, None, None],
             root_cam_mm=self.root_cam_mm * factor[:, None],
             canonical_depth=self.canonical_depth * factor,
+            depth_log_halfwidth=self.depth_log_halfwidth,
         )
 
 
@@ -134,14 +143,21 @@ def predict(
     f = np.asarray(focal_px, dtype=np.float64)
     depth = np.empty(len(kp))
     rel = np.empty((len(kp), kp.shape[1], 3))
+    spread = model.spread
+    halfwidth = np.empty((len(kp), 2)) if spread is not None else None
     device = next(model.parameters()).device
     for start in range(0, len(kp), batch_size):
         sl = slice(start, start + batch_size)
-        out = model(torch.from_numpy(kp[sl]).to(device), torch.from_numpy(c[sl]).to(device))
+        focal = torch.from_numpy(f[sl]).to(device) if spread is not None else None
+        args = (torch.from_numpy(kp[sl]).to(device), torch.from_numpy(c[sl]).to(device))
+        out = model(*args) if focal is None else model(*args, focal)
         depth[sl] = out.depth.double().cpu().numpy()
         rel[sl] = out.joints_rel_mm.double().cpu().numpy()
+        if halfwidth is not None and spread is not None and out.log_spread is not None:
+            b = torch.exp(out.log_spread.double())[:, None] * spread.interval_k.double()  # (B, 2)
+            halfwidth[sl] = b.cpu().numpy()
     canonical = depth if model.config.depth_target == "canonical" else depth / f
-    return _placed(rel, kp[:, root_index], c, f, canonical)
+    return _placed(rel, kp[:, root_index], c, f, canonical, halfwidth)
 
 
 def predict_flip_test(
@@ -179,7 +195,9 @@ def predict_flip_test(
     rel = both.joints_cam_mm - both.root_cam_mm[:, None]  # (2N, J, 3)
     rel = 0.5 * (rel[:n] + flip_joints_cam(rel[n:]))
     canonical = 0.5 * (both.canonical_depth[:n] + both.canonical_depth[n:])
-    return _placed(rel, kp[:, root_index], c, f, canonical)
+    hw = both.depth_log_halfwidth
+    halfwidth = None if hw is None else 0.5 * (hw[:n] + hw[n:])
+    return _placed(rel, kp[:, root_index], c, f, canonical, halfwidth)
 
 
 def _placed(
@@ -188,11 +206,15 @@ def _placed(
     principal_px: NDArray[np.floating],
     focal_px: NDArray[np.float64],
     canonical: NDArray[np.float64],
+    depth_log_halfwidth: NDArray[np.float64] | None = None,
 ) -> Prediction:
     """``(N, J, 3)`` root-relative poses placed at their root: X and Y by Eq. 5 from the
     ``(N, 2)`` root pixels, Z by Eq. 6 from the ``(N,)`` canonical depths and focal lengths."""
     root_xy = root_xy_from_canonical(root_px, principal_px, canonical)  # (N, 2) Eq. 5
     root = np.concatenate([root_xy, root_depth_from_canonical(canonical, focal_px)[:, None]], axis=1)  # Eq. 6
     return Prediction(
-        joints_cam_mm=joints_rel_mm + root[:, None, :], root_cam_mm=root, canonical_depth=canonical
+        joints_cam_mm=joints_rel_mm + root[:, None, :],
+        root_cam_mm=root,
+        canonical_depth=canonical,
+        depth_log_halfwidth=depth_log_halfwidth,
     )

@@ -19,7 +19,7 @@ from abspose.viz.skeleton import draw_pose_3d, save_figure
 if TYPE_CHECKING:
     from abspose.pipeline import PeopleInFrame
 
-__all__ = ["draw_overlay", "draw_top_down", "person_color", "save_people_figure"]
+__all__ = ["distance_label", "draw_overlay", "draw_top_down", "person_color", "save_people_figure"]
 
 _PALETTE = [
     (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
@@ -33,9 +33,19 @@ def person_color(track_id: int) -> tuple[int, int, int]:
     return _PALETTE[int(track_id) % len(_PALETTE)]
 
 
+def distance_label(distance_m: float, interval_m: Any) -> str:
+    """``"7.3+-0.4 m"``: the distance and half its 68% interval's length (``(2, 2)`` 68% and 95%
+    ``[lo, hi]`` [m]), or ``"7.3 m"`` when the interval is unknown (NaN). ASCII, for OpenCV's font."""
+    lo, hi = np.asarray(interval_m, dtype=np.float64)[0]
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return f"{distance_m:.1f} m"
+    return f"{distance_m:.1f}+-{(hi - lo) / 2:.1f} m"
+
+
 def draw_overlay(image_rgb: NDArray[np.uint8], frame: PeopleInFrame) -> NDArray[np.uint8]:
     """A copy of ``(H, W, 3)`` RGB ``image_rgb`` with each person's 2D skeleton and a label
-    ``#id  d m`` (pelvis distance from the camera; ``~`` when the focal length is a guess)."""
+    ``#id  d+-s m`` (pelvis distance from the camera and half its 68% interval; ``~`` when the
+    focal length is a guess)."""
     import cv2
 
     out = np.ascontiguousarray(image_rgb).copy()
@@ -53,7 +63,9 @@ def draw_overlay(image_rgb: NDArray[np.uint8], frame: PeopleInFrame) -> NDArray[
             cv2.circle(out, tuple(np.round(p).astype(int)), thick + 1, (255, 255, 255), -1, cv2.LINE_AA)
         top = pts[np.isfinite(pts).all(axis=1)]
         x, y = int(top[:, 0].min()), int(top[:, 1].min() - 10 * scale)
-        label = f"#{tid} {guess}{frame.lifted.distance_m[k]:.1f} m"
+        label = (
+            f"#{tid} {guess}{distance_label(frame.lifted.distance_m[k], frame.lifted.distance_interval_m[k])}"
+        )
         size = 0.8 * scale
         (w, h), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, size, thick)
         y = max(y, h + 2)
@@ -71,8 +83,12 @@ def draw_top_down(
     ax: Any, frame: PeopleInFrame, trails: dict[int, NDArray[np.float64]] | None = None
 ) -> None:
     """Top-down map [m]: x right, z forward from the camera at the origin; each person's pelvis,
-    their feet-level skeleton footprint, and ``trails`` (``{id: (T, 3) pelvis mm}``) if given."""
+    their feet-level skeleton footprint, and ``trails`` (``{id: (T, 3) pelvis mm}``) if given.
+    The distance's 68% (thick) and 95% (thin) intervals are drawn along the ray from the camera
+    through the pelvis: the ambiguity of size and distance moves a person along it."""
     people = frame.lifted.root_cam_mm / 1000.0  # (P, 3)
+    intervals = frame.lifted.distance_interval_m  # (P, 2, 2)
+    distance = frame.lifted.distance_m
     points = [np.zeros((1, 3)), people]
     for tid, trail in (trails or {}).items():
         t = np.asarray(trail) / 1000.0
@@ -83,9 +99,14 @@ def draw_top_down(
         joints = frame.lifted.joints_cam_mm[k] / 1000.0
         for a, b in _BONES:
             ax.plot(joints[[a, b], 0], joints[[a, b], 2], color=color, lw=1)
+        for level, lw in ((1, 1.0), (0, 3.0)):  # 95% thin, 68% thick
+            if np.isfinite(intervals[k, level]).all():
+                ends = people[k][None, :] * (intervals[k, level] / distance[k])[:, None]  # (2, 3)
+                ax.plot(ends[:, 0], ends[:, 2], color=color, lw=lw, alpha=0.5, solid_capstyle="butt")
+                points.append(ends)
         ax.scatter(people[k, 0], people[k, 2], s=40, color=color, zorder=3)
-        ax.annotate(f"#{tid} {people[k, 2]:.1f} m", (people[k, 0], people[k, 2]), fontsize=8,
-                    xytext=(4, 4), textcoords="offset points")  # fmt: skip
+        ax.annotate(f"#{tid} {distance_label(distance[k], intervals[k])}", (people[k, 0], people[k, 2]),
+                    fontsize=8, xytext=(4, 4), textcoords="offset points")  # fmt: skip
     allp = np.concatenate(points)
     far = max(float(allp[:, 2].max()) * 1.15, 2.0)
     left, right = _fov_half_width(frame)
