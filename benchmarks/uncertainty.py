@@ -107,7 +107,8 @@ def main() -> None:
         sys.path.insert(0, str(Path(__file__).parent))
         from real_capture import pose2sim_benchmarks  # the same held-out views
 
-        sets.update({f"Pose2Sim: {k}": v for k, v in pose2sim_benchmarks(args.pose2sim, None).items()})
+        for k, v in pose2sim_benchmarks(args.pose2sim, None).items():
+            sets["Pose2Sim, " + ("reprojected 2D" if "reprojected" in k else "the view's own OpenPose")] = v
     print("| people, 2D | n | in 68% | in 95% | median 68% half-width | median abs error |")
     print("|---|---|---|---|---|---|")
     results = {}
@@ -160,7 +161,7 @@ def plot(args, data, net, results) -> None:  # type: ignore[no-untyped-def]
     kp = np.concatenate([val.keypoints_px[:half], with_noise(val, 1.0, 59).keypoints_px[half:]])
     err, b = depth_log_errors(net, kp, val.principal_px, val.focal_px, val.joints_cam_mm)
     k = np.quantile(np.abs(err) / b, LEVELS)
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = plt.subplots(figsize=(6, 6))
     ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="calibrated")
     for name, (e, hw) in results.items():
         scale = hw[:, :1] / float(net.spread.interval_k[0])  # b, from the 68% half-width
@@ -169,7 +170,7 @@ def plot(args, data, net, results) -> None:  # type: ignore[no-untyped-def]
     ax.vlines([0.68, 0.95], [0.63, 0.92], [0.73, 0.98], color="green", lw=6, alpha=0.3, label="aims")
     ax.set(xlabel="nominal coverage", ylabel="observed coverage", xlim=(0, 1), ylim=(0, 1))
     ax.set_title("depth intervals: reliability (people never trained on)", fontsize=9)
-    ax.legend(fontsize=6, loc="upper left")
+    ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     fig.savefig(args.plot, dpi=130)
     print(f"wrote {args.plot}")

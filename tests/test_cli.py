@@ -108,6 +108,43 @@ def test_train_evaluate_lift_round_trip(tmp_path):
     assert ev.exit_code == 0 and "flip test" in ev.output, ev.output
 
 
+def test_fit_spread_gives_a_model_with_calibrated_intervals(tmp_path):
+    data = _tiny_dataset_file(tmp_path)
+    model, spread = tmp_path / "model.safetensors", tmp_path / "spread.safetensors"
+    args = ["--dataset", str(data), "--out", str(tmp_path / "run.safetensors"), "--release", str(model)]
+    trained = runner.invoke(app, ["train", *args, "--width", "32", "--epochs", "1", "--batch-size", "16"])
+    assert trained.exit_code == 0, trained.output
+    same = runner.invoke(
+        app, ["fit-spread", "--dataset", str(data), "--model", str(model), "--out", str(model)]
+    )
+    assert same.exit_code != 0 and "destroy the input" in str(same.exception), same.output
+    fitted = runner.invoke(
+        app,
+        ["fit-spread", "--dataset", str(data), "--model", str(model), "--out", str(spread), "--epochs", "2"],
+    )
+    assert fitted.exit_code == 0, fitted.output
+    assert "calibrated half-widths" in fitted.output and "with the stature known" in fitted.output
+    from abspose.model import load_checkpoint, load_lifter
+
+    assert load_lifter(spread).spread is not None and "depth_spread" in load_checkpoint(spread).meta
+    kp = tmp_path / "kp.json"
+    kp.write_text(json.dumps({"keypoints": (np.random.default_rng(0).normal(0, 50, (17, 2)) + 400).tolist()}))
+    out = tmp_path / "o.json"
+    camera = ["--focal", "1000", "--image-size", "800", "600"]
+    lifted = runner.invoke(app, ["lift", str(kp), "--model", str(spread), *camera, "--out", str(out)])
+    assert lifted.exit_code == 0, lifted.output
+    assert "68%:" in lifted.output and "95%:" in lifted.output
+    person = json.loads(out.read_text())["people"][0]
+    lo, hi = person["distance_interval_m"]["68"]
+    assert lo < person["distance_m"] < hi and person["depth_sigma"] > 0
+    plain = runner.invoke(
+        app, ["lift", str(kp), "--model", str(model), *camera, "--out", str(tmp_path / "p.csv")]
+    )
+    assert plain.exit_code == 0 and "68%:" not in plain.output, plain.output  # no head, no interval
+    rows = (tmp_path / "p.csv").read_text().splitlines()
+    assert rows[0].endswith("distance_lo95_m,distance_hi95_m,scale_source") and rows[1].endswith(",,,,prior")
+
+
 def test_fit_errors_recovers_known_noise(tmp_path):
     rng = np.random.default_rng(0)
     gt = rng.normal(0, 60, (3000, 17, 2)) + [640.0, 360.0]
