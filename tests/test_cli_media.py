@@ -5,10 +5,12 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from abspose.cli import app
 from abspose.data import sample_image_path
+from abspose.errors import AbsPoseError
 
 from .io.test_animation import bvhio_joints_cam_mm
 from .pipeline.conftest import HEIGHT, WIDTH, write_video
@@ -146,3 +148,21 @@ def test_video_with_a_camera_height_uses_the_floor(tmp_path):
     assert result.exit_code == 0, result.output
     sources = {p["scale_source"] for f in json.loads(out.read_text())["frames"] for p in f["people"]}
     assert "floor+camera_height" in sources and sources <= {"floor+camera_height", "prior"}
+
+
+def test_video_takes_a_known_stature_per_track(tmp_path):
+    from abspose._cli_media import parse_known_statures
+
+    assert parse_known_statures(["0=1.80", "3=1.65"]) == {0: 1800.0, 3: 1650.0}
+    for bad in ("1.80", "a=1.8", "0=180", "-1=1.8"):
+        with pytest.raises(AbsPoseError, match="ID=METRES"):
+            parse_known_statures([bad])
+    clip = write_video(tmp_path / "clip.mp4", 4)
+    folder = _openpose_folder(tmp_path, 4)
+    out = tmp_path / "r.json"
+    args = ["video", str(clip), "--detections", str(folder), "--focal", "600", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--stature", "0=1.80"])
+    assert result.exit_code == 0, result.output
+    people = [p for f in json.loads(out.read_text())["frames"] for p in f["people"]]
+    assert {p["scale_source"] for p in people if p["id"] == 0} == {"stature"}
+    assert all(p["distance_interval_m"] is not None for p in people)

@@ -145,6 +145,25 @@ def interval_text(interval_m: Any) -> str:
     return f", 68%: {iv[0, 0]:.2f}-{iv[0, 1]:.2f} m, 95%: {iv[1, 0]:.2f}-{iv[1, 1]:.2f} m"
 
 
+def parse_known_statures(items: list[str]) -> dict[int, float]:
+    """``["0=1.80", "3=1.65"]`` (track id = height in metres) to ``{0: 1800.0, 3: 1650.0}`` [mm]."""
+    known: dict[int, float] = {}
+    for item in items:
+        tid, sep, height = item.partition("=")
+        try:
+            metres = float(height)
+            key = int(tid)
+        except ValueError:
+            metres, key, sep = float("nan"), -1, ""
+        if not sep or key < 0 or not 0.5 <= metres <= 2.8:
+            raise AbsPoseError(
+                f"--stature {item!r}: expected ID=METRES with a track id >= 0 and a height of 0.5-2.8 m, "
+                "such as 0=1.80"
+            )
+        known[key] = metres * 1000.0
+    return known
+
+
 def floor_options(
     camera_height: float | None, camera_pitch: float | None, camera_roll: float | None, floor: str | None
 ) -> dict[str, Any]:
@@ -291,6 +310,13 @@ def video(
     camera_pitch: CameraPitchOpt = None,
     camera_roll: CameraRollOpt = None,
     floor: FloorOpt = None,
+    stature: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="ID=METRES: the known height of the person tracked as ID (repeatable; ids as in the "
+            "output). With --floor and no --camera-height it fixes everyone's scale on the floor."
+        ),
+    ] = None,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
     from abspose.io import FrameWriter, TrackRecorder, export_tracks
@@ -304,6 +330,7 @@ def video(
         },
         [clip, calibration, detections, model, estimator],
     )  # fmt: skip
+    known = parse_known_statures(stature or [])
     info = video_info(clip)
     camera = resolve_intrinsics(info.width, info.height, focal_px=focal, fov_deg=fov, calibration=calibration)
     _warn_default_focal(camera)
@@ -327,7 +354,7 @@ def video(
                 clip, backend, camera=camera, model=model,
                 min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,
                 keep_image=video_out is not None, flip_test=flip_test, track_stature=track_stature,
-                track_skeleton=track_skeleton,
+                track_skeleton=track_skeleton, known_statures_mm=known,
                 **floor_options(camera_height, camera_pitch, camera_roll, floor),
             )  # fmt: skip
             for frame in frames:

@@ -217,3 +217,72 @@ def test_lift_image_puts_standing_people_on_the_floor():
     assert np.allclose(nobody.lifted.joints_cam_mm, plain.lifted.joints_cam_mm)
     with pytest.raises(AbsPoseError, match="millimetres"):
         lift_image(IMAGE, Fixed(sc.keypoints_px), cam, camera_height_mm=1.5, camera_pitch_deg=8.0)
+
+
+def test_track_video_rescales_a_known_person_to_their_height(tmp_path, walk_cam_mm):
+    from abspose.pipeline.run import _implied_statures
+
+    path = write_video(tmp_path / "clip.mp4", 6)
+    cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
+    detections = _moving_people(walk_cam_mm, cam, 6)
+    camera = resolve_intrinsics(WIDTH, HEIGHT, focal_px=700.0)
+    args = {"camera": camera, "track_skeleton": False}
+    off = list(track_video(path, PrecomputedBackend(detections), **args))
+    on = list(track_video(path, PrecomputedBackend(detections), **args, known_statures_mm={1: 1900.0}))
+    for a, b in zip(off, on, strict=True):
+        i = list(b.track_ids).index(1)
+        assert list(b.lifted.scale_source) == ["stature" if t == 1 else "prior" for t in b.track_ids]
+        assert _implied_statures(b.lifted, b)[i] == pytest.approx(1900.0)
+        assert b.lifted.depth_sigma[i] < a.lifted.depth_sigma[i]  # a known height: surer
+        other = 1 - i
+        np.testing.assert_array_equal(b.lifted.joints_cam_mm[other], a.lifted.joints_cam_mm[other])
+
+
+def test_one_known_person_fixes_the_scale_of_everyone_on_the_floor():
+    from dataclasses import replace
+
+    from abspose.api import LiftResult, _default_model
+    from abspose.pipeline import with_known_statures
+
+    rng = np.random.default_rng(0)
+    joints = rng.normal(0, 300, (3, 17, 3)) + [0.0, 0.0, 5000.0]
+    lifted = LiftResult(
+        joints, joints[:, 0], joints[:, 0, 2] / 1000.0, np.full(3, 1000.0), np.zeros((3, 2)), False,
+        np.zeros((3, 17), bool), scale_source=np.array(["floor+scene_prior", "floor+scene_prior", "prior"]),
+        depth_log_halfwidth=np.full((3, 2), [0.06, 0.12]),
+    )  # fmt: skip
+    model = _default_model("detector")
+    implied = np.array([1700.0, 1750.0, 1600.0])
+    got = with_known_statures(lifted, np.array([4, 7, 9]), implied, {4: 1870.0, 5: 1500.0}, model)
+    factor = got.root_cam_mm[:, 2] / joints[:, 0, 2]
+    from abspose.data.augment import ANKLE_HEIGHT_MM
+
+    known = (1870.0 - ANKLE_HEIGHT_MM) / (1700.0 - ANKLE_HEIGHT_MM)
+    np.testing.assert_allclose(factor, [known, known, 1.0])  # the floor ties person 7 to person 4
+    np.testing.assert_allclose(got.joints_cam_mm, joints * factor[:, None, None])  # about the camera
+    assert list(got.scale_source) == ["stature", "floor+stature", "prior"]
+    assert got.depth_sigma[0] < 0.06 and got.depth_sigma[1] == 0.06
+    # with the camera height known the floor already fixed person 7: only the known one moves
+    fixed = replace(lifted, scale_source=np.array(["floor+camera_height"] * 2 + ["prior"]))
+    got = with_known_statures(fixed, np.array([4, 7, 9]), implied, {4: 1870.0}, model)
+    np.testing.assert_allclose(got.root_cam_mm[:, 2] / joints[:, 0, 2], [known, 1.0, 1.0])
+    assert with_known_statures(lifted, np.array([4, 7, 9]), implied, {8: 1800.0}) is lifted  # nobody known
+    with pytest.raises(AbsPoseError, match="between 500 and 2800 mm"):
+        with_known_statures(lifted, np.array([4, 7, 9]), implied, {4: 1.8})
+
+
+def test_video_frames_with_feet_at_the_cameras_height_keep_the_lifters_scale(tmp_path):
+    """A photo whose feet lie on the camera's horizon is refused; in a video such frames keep
+    the lifter's scale and the run goes on."""
+    from tests.conftest import walk_scene
+
+    sc = walk_scene(np.random.default_rng(2), 2, height_mm=150.0, pitch_deg=0.0, focal_px=(500.0, 500.0),
+                    image_sizes=((WIDTH, HEIGHT),), distance_mm=(4000, 6000))  # fmt: skip
+    cam = CameraSetup(Intrinsics(500.0, 500.0, WIDTH / 2, HEIGHT / 2, WIDTH, HEIGHT), "focal")
+    floor = {"camera_height_mm": 150.0, "camera_pitch_deg": 0.0}
+    with pytest.raises(AbsPoseError, match="horizon"):
+        lift_image(IMAGE, Fixed(sc.keypoints_px), cam, **floor)
+    path = write_video(tmp_path / "clip.mp4", 3)
+    detections = [Poses2D(sc.keypoints_px, np.ones((2, 17)), "h36m17")] * 3
+    frames = list(track_video(path, PrecomputedBackend(detections), camera=cam, **floor))
+    assert len(frames) == 3 and all(set(f.lifted.scale_source) == {"prior"} for f in frames)

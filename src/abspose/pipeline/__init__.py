@@ -12,6 +12,7 @@ from abspose.pipeline.run import (
     read_image,
     track_video,
     video_info,
+    with_known_statures,
 )
 from abspose.pipeline.tracking import RootSmoother, Tracker
 
@@ -30,4 +31,5 @@ __all__ = [
     "resolve_intrinsics",
     "track_video",
     "video_info",
+    "with_known_statures",
 ]

@@ -43,6 +43,7 @@ __all__ = [
     "read_image",
     "track_video",
     "video_info",
+    "with_known_statures",
 ]
 
 #: Joints a 2D backend is less sure of than this are treated as missing and filled in from the
@@ -124,6 +125,7 @@ def lift_image(
     camera_pitch_deg: float | None = None,
     camera_roll_deg: float | None = None,
     floor: str | None = None,
+    floor_or_lifter: bool = False,
 ) -> PeopleInFrame:
     """Everyone in one ``(H, W, 3)`` uint8 RGB image, lifted to absolute 3D.
 
@@ -131,7 +133,9 @@ def lift_image(
     frame next to the 2D detector's ~200 ms, and its average over the mirror image is ~1 mm
     better and more left-right consistent (docs/results.md). ``camera_height_mm``,
     ``camera_pitch_deg``, ``camera_roll_deg`` and ``floor``: the people standing on one floor,
-    as :func:`abspose.lift` (docs/pipeline.md, "Scale from the floor").
+    as :func:`abspose.lift` (docs/pipeline.md, "Scale from the floor"); an image where nobody
+    stands keeps the lifter's scale, and so does one whose feet lie on the camera's horizon when
+    ``floor_or_lifter`` (a video's frame; a photo is refused then).
 
     Non-square pixels (``fy != fx``) are handled by rescaling the 2D y coordinates about the
     principal point to the ``fx`` scale before lifting, which leaves the back-projection exact.
@@ -167,7 +171,9 @@ def lift_image(
         try:
             lifted = lift(scaled, **args, **on_floor)
         except AbsPoseError as exc:  # nobody stands in this image: the lifter's own scale
-            if "stands on the floor" not in str(exc):
+            if "stands on the floor" not in str(exc) and not (
+                floor_or_lifter and "camera's horizon" in str(exc)
+            ):
                 raise
             lifted = lift(scaled, **args)
         lifted = replace(lifted, focal_is_default=camera.focal_is_default)
@@ -211,14 +217,63 @@ def _with_track_stature(
     from abspose.data.augment import ANKLE_HEIGHT_MM
 
     factor = np.where(np.isfinite(implied), (stature_mm - ANKLE_HEIGHT_MM) / (implied - ANKLE_HEIGHT_MM), 1.0)
-    source = np.where(np.isfinite(implied), "track", np.asarray(lifted.scale_source))
+    return _scaled(
+        lifted, factor, scale_source=np.where(np.isfinite(implied), "track", np.asarray(lifted.scale_source))
+    )
+
+
+def _scaled(lifted: LiftResult, factor: NDArray[np.float64], **changes: Any) -> LiftResult:
+    """Each person scaled about the camera centre by ``(P,)`` ``factor`` (projections kept)."""
     return replace(
         lifted,
         joints_cam_mm=lifted.joints_cam_mm * factor[:, None, None],
         root_cam_mm=lifted.root_cam_mm * factor[:, None],
         canonical_depth=lifted.canonical_depth * factor,
-        scale_source=source,
+        **changes,
     )
+
+
+def with_known_statures(
+    lifted: LiftResult,
+    track_ids: NDArray[np.int64],
+    implied_mm: NDArray[np.float64],
+    known_mm: dict[int, float],
+    model: Any = None,
+) -> LiftResult:
+    """People of known height rescaled about the camera centre to it; on a floor, the others.
+
+    Args:
+        lifted: one frame's people; track_ids: ``(P,)`` their ids.
+        implied_mm: ``(P,)`` the statures their poses stand for
+            (:func:`~abspose.model.predict.implied_stature_mm`).
+        known_mm: ``{track id: stature [mm]}``; ids not in the frame are ignored.
+        model: the lifter (its depth-spread head narrows the known people's intervals).
+
+    Without a camera height, everyone the floor tied together (``"floor+scene_prior"``) shares
+    one scale; the known people's rescale (their geometric mean) then moves them all
+    (``"floor+stature"``). With a camera height the floor already fixed the others' scale.
+    """
+    from abspose.api import _stature_ratio
+    from abspose.data.augment import ANKLE_HEIGHT_MM
+
+    target = np.array([known_mm.get(int(t), np.nan) for t in track_ids], dtype=np.float64)
+    known = np.isfinite(target) & np.isfinite(implied_mm)
+    if not known.any():
+        return lifted
+    if (target[known] < 500).any() or (target[known] > 2800).any():
+        raise AbsPoseError(f"known statures: expected heights between 500 and 2800 mm, got {target[known]}")
+    factor = np.ones(len(target))
+    factor[known] = (target[known] - ANKLE_HEIGHT_MM) / (implied_mm[known] - ANKLE_HEIGHT_MM)
+    source = np.asarray(lifted.scale_source).astype(object)
+    scene = source == "floor+scene_prior"
+    if (known & scene).any():
+        others = scene & ~known
+        factor[others] = float(np.exp(np.log(factor[known & scene]).mean()))
+        source[others] = "floor+stature"
+    source[known] = "stature"
+    halfwidth = np.array(lifted.depth_log_halfwidth, dtype=np.float64, copy=True)
+    halfwidth[known] *= _stature_ratio(model) if model is not None else np.nan
+    return _scaled(lifted, factor, scale_source=source.astype(str), depth_log_halfwidth=halfwidth)
 
 
 @dataclass(frozen=True)
@@ -299,6 +354,7 @@ def track_video(
     camera_pitch_deg: float | None = None,
     camera_roll_deg: float | None = None,
     floor: str | None = None,
+    known_statures_mm: dict[int, float] | None = None,
 ) -> Iterator[PeopleInFrame]:
     """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
 
@@ -313,8 +369,13 @@ def track_video(
     ``smoothing`` (0 off, < 1) then smooths
     each person's canonical root depth over time (:class:`RootSmoother`). ``flip_test``: as
     :func:`lift_image` (on by default). The floor options: as :func:`lift_image`, frame by
-    frame (the people of each frame on one floor; a frame where nobody stands keeps the
-    lifter's scale). The track stature, when on, overrides a floor's scale.
+    frame (the people of each frame on one floor; a frame where nobody stands, or whose feet
+    are seen at the camera's height, keeps the lifter's scale). The track stature, when on,
+    overrides a floor's scale.
+    ``known_statures_mm`` (``{track id: body height [mm]}``): those people are rescaled to their
+    height in every frame they are in (``scale_source`` ``"stature"``, a narrower interval);
+    on a floor without a known camera height, the others standing on it with them take the
+    same scale (``"floor+stature"``: one person of known height fixes the scene's scale).
     """
 
     info = video_info(path)
@@ -331,13 +392,17 @@ def track_video(
         frame = lift_image(
             image, backend, camera, model=model, min_confidence=min_confidence,
             rois_px=tracker.boxes_px, index=index, time_s=index / info.fps, flip_test=flip_test,
-            **on_floor,
+            **on_floor, floor_or_lifter=True,
         )  # fmt: skip
         ids = tracker.update(frame.poses2d.boxes_px)
         lifted = frame.lifted
         if len(ids) and track_stature:
             implied = _implied_statures(lifted, frame)
             lifted = _with_track_stature(lifted, implied, statures(ids, implied))
+        if len(ids) and known_statures_mm:
+            lifted = with_known_statures(
+                lifted, ids, _implied_statures(lifted, frame), known_statures_mm, model
+            )
         if len(ids) and track_skeleton:
             root = lifted.root_cam_mm[:, None, :]
             lifted = replace(lifted, joints_cam_mm=skeletons(ids, lifted.joints_cam_mm - root) + root)
