@@ -299,6 +299,11 @@ def lift(
             ``scale_source`` ``"floor+scene_prior"``) or ``"none"``; None: ``"auto"`` when
             ``camera_height_mm`` is given, else ``"none"``.
 
+    Returns:
+        A :class:`LiftResult`; with a shipped model (or any with a depth-spread head) each
+        person's distance comes with calibrated 68% and 95% intervals
+        (``distance_interval_m``, ``depth_sigma``), narrowed by a known stature or the floor.
+
     Raises:
         AbsPoseError: bad shapes, NaN, unknown layout, non-positive or absurd focal length,
             collapsed poses, too few visible joints, or a missing image size.
