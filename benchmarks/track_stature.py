@@ -79,7 +79,13 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     noise = load_error_model("openpose-mixture")
     model = default_model_path("detector")
-    names = ("per frame", "track stature", "+ track skeleton", "track skeleton alone")
+    names = (
+        "per frame",
+        "track stature",
+        "track stature, weighted",
+        "+ track skeleton",
+        "track skeleton alone",
+    )
     rows: dict[str, dict[str, list[float]]] = {k: {} for k in names}
     clips = rng.permutation(len(data.clip_names))
     used = 0
@@ -102,9 +108,12 @@ def main() -> None:
         held = np.array([ts(ids, implied[t : t + 1])[0] for t in range(len(J))])
         factor = (held - ANKLE_HEIGHT_MM) / (implied - ANKLE_HEIGHT_MM)
         Js = J * factor[:, None, None]
+        tw, weight = TrackStature(), 1.0 / r.depth_sigma**2  # weighted by the depth intervals
+        held_w = np.array([tw(ids, implied[t : t + 1], weight[t : t + 1])[0] for t in range(len(J))])
+        Jw = J * ((held_w - ANKLE_HEIGHT_MM) / (implied - ANKLE_HEIGHT_MM))[:, None, None]
         Jk, Ja = _on_track_skeleton(Js), _on_track_skeleton(J)
-        for name, pred in (("per frame", J), ("track stature", Js), ("+ track skeleton", Jk),
-                           ("track skeleton alone", Ja)):  # fmt: skip
+        for name, pred in (("per frame", J), ("track stature", Js), ("track stature, weighted", Jw),
+                           ("+ track skeleton", Jk), ("track skeleton alone", Ja)):  # fmt: skip
             bones = body_lengths_mm(pred)[:, [j for j in range(17) if j != H36M17.root_index]]
             out = rows[name]
             for key, value in (

@@ -64,6 +64,30 @@ def test_track_stature_is_the_running_median_of_each_track():
     ]  # one wild frame: the median moves little
 
 
+@given(st.lists(st.tuples(st.floats(1000, 2200), st.floats(0.1, 10.0)), min_size=1, max_size=30))
+def test_weighted_median_against_a_definition(pairs):
+    """Half the weight at or below it, half at or above it; equal weights give np.median."""
+    from abspose.pipeline.tracking import weighted_median
+
+    values, weights = (np.array(x) for x in zip(*pairs, strict=True))
+    m = weighted_median(values, weights)
+    total = weights.sum()
+    assert (
+        weights[values <= m].sum() >= 0.5 * total - 1e-9 and weights[values >= m].sum() >= 0.5 * total - 1e-9
+    )
+    assert weighted_median(values, np.ones(len(values))) == pytest.approx(np.median(values))
+
+
+def test_track_stature_weights_frames_by_how_sure_they_are():
+    from abspose.pipeline.tracking import TrackStature
+
+    ts, track = TrackStature(), np.array([3])
+    ts(track, np.array([1700.0]), np.array([100.0]))  # a sure frame
+    ts(track, np.array([1900.0]), np.array([1.0]))  # two unsure ones
+    assert ts(track, np.array([1950.0]), np.array([1.0])).tolist() == [1700.0]
+    assert ts(track, np.array([2000.0]), np.array([0.0])).tolist() == [1700.0]  # weight 0: not counted
+
+
 def test_with_bone_lengths_reaches_the_lengths_and_keeps_directions(rng):
     from abspose.data.augment import body_lengths_mm
     from abspose.pipeline.tracking import with_bone_lengths

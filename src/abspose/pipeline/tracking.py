@@ -124,7 +124,11 @@ class TrackStature:
     Each frame, every tracked person's implied stature (:func:`~abspose.model.predict.implied_stature_mm`:
     what the lifted pose stands for at its depth) joins that track's history; the track's
     stature is the median of its history so far (causal: no future frame is read), so one
-    bad frame moves it little and the estimate settles as the track grows. Rescaling each
+    bad frame moves it little and the estimate settles as the track grows. Given each frame's
+    weight (``1 / depth_sigma**2``: how sure the lifter was of that frame's depth), the
+    median is weighted: frames the lifter was unsure of count less. ``track_video`` does not
+    weight: on ``benchmarks/track_stature.py`` the weighted median gave 5.55% root depth error
+    against 5.51% (one person's interval varies little within a clip). Rescaling each
     frame's pose about the camera centre to it keeps the projection, holds the stature (and
     so the bone lengths' scale) constant, and stops the depth breathing.
 
@@ -133,22 +137,38 @@ class TrackStature:
     """
 
     history: int = 900
-    _seen: dict[int, deque[float]] = field(default_factory=dict)
+    _seen: dict[int, deque[tuple[float, float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.history < 1:
             raise AbsPoseError(f"TrackStature: expected history >= 1 frames, got {self.history}")
 
-    def __call__(self, track_ids: NDArray[np.int64], implied_mm: NDArray[np.float64]) -> NDArray[np.float64]:
-        """``(P,)`` ids and ``(P,)`` implied statures [mm] -> ``(P,)`` track statures [mm]."""
+    def __call__(
+        self,
+        track_ids: NDArray[np.int64],
+        implied_mm: NDArray[np.float64],
+        weights: NDArray[np.float64] | None = None,
+    ) -> NDArray[np.float64]:
+        """``(P,)`` ids, ``(P,)`` implied statures [mm] and optional ``(P,)`` weights > 0 ->
+        ``(P,)`` track statures [mm] (the plain median when every weight is equal)."""
         out = np.asarray(implied_mm, dtype=np.float64).copy()
+        w = np.ones(len(out)) if weights is None else np.asarray(weights, dtype=np.float64)
         for k, (tid, height) in enumerate(zip(track_ids.tolist(), out.tolist(), strict=True)):
             seen = self._seen.setdefault(tid, deque(maxlen=self.history))
-            if np.isfinite(height):
-                seen.append(height)
+            if np.isfinite(height) and np.isfinite(w[k]) and w[k] > 0:
+                seen.append((height, float(w[k])))
             if seen:
-                out[k] = float(np.median(seen))
+                out[k] = weighted_median(*np.asarray(seen).T)
         return out
+
+
+def weighted_median(values: NDArray[np.float64], weights: NDArray[np.float64]) -> float:
+    """The value at half the total weight (``np.median`` when all weights are equal)."""
+    if np.ptp(weights) == 0:
+        return float(np.median(values))
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])])
 
 
 def with_bone_lengths(joints_mm: NDArray[np.float64], lengths_mm: NDArray[np.float64]) -> NDArray[np.float64]:
