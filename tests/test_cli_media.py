@@ -73,6 +73,11 @@ def test_image_on_the_shipped_photo(tmp_path, mediapipe_task):
     again = runner.invoke(app, ["image", str(sample_image_path()), "--out", str(plain), "--no-flip-test"])
     assert again.exit_code == 0 and "2 people" in again.output, again.output
     assert len(plain.read_text().splitlines()) == 1 + 2 * 17 and plain.read_text() != out.read_text()
+    known = tmp_path / "known.json"
+    tall = runner.invoke(app, ["image", str(sample_image_path()), "--out", str(known), "--stature", "1=1.90"])
+    assert tall.exit_code == 0 and "scale from stature" in tall.output, tall.output
+    people = json.loads(known.read_text())["frames"][0]["people"]
+    assert [p["scale_source"] for p in people] == ["prior", "stature"]
 
 
 def test_unreadable_photo_is_one_line_and_exit_2(tmp_path):

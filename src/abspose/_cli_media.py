@@ -145,6 +145,15 @@ def interval_text(interval_m: Any) -> str:
     return f", 68%: {iv[0, 0]:.2f}-{iv[0, 1]:.2f} m, 95%: {iv[1, 0]:.2f}-{iv[1, 1]:.2f} m"
 
 
+StatureByIdOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="ID=METRES: the known height of the person with that id (repeatable; ids as in the "
+        "output). With --floor and no --camera-height it fixes everyone's scale on the floor."
+    ),
+]
+
+
 def parse_known_statures(items: list[str]) -> dict[int, float]:
     """``["0=1.80", "3=1.65"]`` (track id = height in metres) to ``{0: 1800.0, 3: 1650.0}`` [mm]."""
     known: dict[int, float] = {}
@@ -190,6 +199,7 @@ def image(
     camera_pitch: CameraPitchOpt = None,
     camera_roll: CameraRollOpt = None,
     floor: FloorOpt = None,
+    stature: StatureByIdOpt = None,
 ) -> None:
     """Everyone in a photo, as absolute 3D poses in the camera frame [mm]."""
     from abspose.io import FrameWriter
@@ -203,6 +213,7 @@ def image(
         },
         [photo, calibration, detections, model, estimator],
     )
+    known = parse_known_statures(stature or [])
     rgb = read_image(photo)
     camera = resolve_intrinsics(
         rgb.shape[1], rgb.shape[0], focal_px=focal, fov_deg=fov, calibration=calibration
@@ -212,7 +223,7 @@ def image(
     try:
         frame = lift_image(
             rgb, backend, camera, model=model, min_confidence=min_confidence, flip_test=flip_test,
-            **floor_options(camera_height, camera_pitch, camera_roll, floor),
+            known_statures_mm=known, **floor_options(camera_height, camera_pitch, camera_roll, floor),
         )  # fmt: skip
     finally:
         _close(backend)
@@ -310,13 +321,7 @@ def video(
     camera_pitch: CameraPitchOpt = None,
     camera_roll: CameraRollOpt = None,
     floor: FloorOpt = None,
-    stature: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="ID=METRES: the known height of the person tracked as ID (repeatable; ids as in the "
-            "output). With --floor and no --camera-height it fixes everyone's scale on the floor."
-        ),
-    ] = None,
+    stature: StatureByIdOpt = None,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
     from abspose.io import FrameWriter, TrackRecorder, export_tracks

@@ -286,3 +286,23 @@ def test_video_frames_with_feet_at_the_cameras_height_keep_the_lifters_scale(tmp
     detections = [Poses2D(sc.keypoints_px, np.ones((2, 17)), "h36m17")] * 3
     frames = list(track_video(path, PrecomputedBackend(detections), camera=cam, **floor))
     assert len(frames) == 3 and all(set(f.lifted.scale_source) == {"prior"} for f in frames)
+
+
+def test_lift_image_one_known_person_fixes_the_others_on_the_floor():
+    from abspose.data.augment import skeleton_stature_mm
+    from tests.conftest import walk_scene
+
+    sc = walk_scene(np.random.default_rng(2), 2, height_mm=1500.0, pitch_deg=8.0, focal_px=(500.0, 500.0),
+                    image_sizes=((WIDTH, HEIGHT),), distance_mm=(3000, 6000))  # fmt: skip
+    cam = CameraSetup(Intrinsics(500.0, 500.0, WIDTH / 2, HEIGHT / 2, WIDTH, HEIGHT), "focal")
+    known = {0: float(skeleton_stature_mm(sc.joints_cam_mm[0]))}
+    frame = lift_image(
+        IMAGE, Fixed(sc.keypoints_px), cam, camera_pitch_deg=8.0, floor="auto", known_statures_mm=known
+    )
+    direct = abspose.lift(
+        sc.keypoints_px, focal_px=500.0, principal_px=(WIDTH / 2, HEIGHT / 2), image_size=(WIDTH, HEIGHT),
+        stature_mm=[known[0], np.nan], camera_pitch_deg=8.0, floor="auto", flip_test=True,
+        model=abspose.api.default_model_path("detector"),
+    )  # fmt: skip
+    assert list(frame.lifted.scale_source) == list(direct.scale_source) == ["stature", "floor+stature"]
+    np.testing.assert_allclose(frame.lifted.joints_cam_mm, direct.joints_cam_mm)

@@ -126,6 +126,7 @@ def lift_image(
     camera_roll_deg: float | None = None,
     floor: str | None = None,
     floor_or_lifter: bool = False,
+    known_statures_mm: dict[int, float] | None = None,
 ) -> PeopleInFrame:
     """Everyone in one ``(H, W, 3)`` uint8 RGB image, lifted to absolute 3D.
 
@@ -135,7 +136,10 @@ def lift_image(
     ``camera_pitch_deg``, ``camera_roll_deg`` and ``floor``: the people standing on one floor,
     as :func:`abspose.lift` (docs/pipeline.md, "Scale from the floor"); an image where nobody
     stands keeps the lifter's scale, and so does one whose feet lie on the camera's horizon when
-    ``floor_or_lifter`` (a video's frame; a photo is refused then).
+    ``floor_or_lifter`` (a video's frame; a photo is refused then). ``known_statures_mm``:
+    ``{person id: height [mm]}`` for the people of this image, ids in the order they are
+    returned (``track_ids``): as ``abspose.lift``'s ``stature_mm``, so on a floor one known
+    person fixes everyone's scale.
 
     Non-square pixels (``fy != fx``) are handled by rescaling the 2D y coordinates about the
     principal point to the ``fx`` scale before lifting, which leaves the back-projection exact.
@@ -164,6 +168,8 @@ def lift_image(
             "layout": H36M17.name, "confidences": confidences, "model": _resolve_model(model, "detector"),
             "min_confidence": min_confidence, "flip_test": flip_test,
         }  # fmt: skip
+        if known_statures_mm:
+            args["stature_mm"] = np.array([known_statures_mm.get(i, np.nan) for i in range(len(keep))])
         on_floor: dict[str, Any] = {
             "camera_height_mm": camera_height_mm, "camera_pitch_deg": camera_pitch_deg,
             "camera_roll_deg": camera_roll_deg, "floor": floor,
