@@ -32,6 +32,7 @@ from abspose.data.dataset import MocapDataset
 from abspose.errors import AbsPoseError
 from abspose.model.config import LifterConfig
 from abspose.model.network import AbsPoseLifter, LifterOutput
+from abspose.model.predict import Prediction, predict
 from abspose.skeletons import H36M17
 
 __all__ = [
@@ -79,15 +80,12 @@ def spread_nll(
     return (err.abs() * torch.exp(-output.log_spread) + output.log_spread).mean()
 
 
-@torch.no_grad()
 def depth_log_errors(
     model: AbsPoseLifter,
     keypoints_px: NDArray[np.floating],
     principal_px: NDArray[np.floating],
     focal_px: NDArray[np.floating],
     joints_cam_mm: NDArray[np.floating],
-    *,
-    batch_size: int = 4096,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """``(N,)`` log depth errors ``log Z - log Z*`` and ``(N,)`` predicted scales ``b``.
 
@@ -98,21 +96,23 @@ def depth_log_errors(
     """
     if model.spread is None:
         raise AbsPoseError("depth_log_errors: the network has no depth-spread head; see fit_depth_spread")
-    model.eval()
-    kp = torch.from_numpy(np.asarray(keypoints_px, dtype=np.float32))
-    c = torch.from_numpy(np.asarray(principal_px, dtype=np.float32))
-    f = np.asarray(focal_px, dtype=np.float64)
-    depth = np.empty(len(kp))
-    b = np.empty(len(kp))
-    for start in range(0, len(kp), batch_size):
-        sl = slice(start, start + batch_size)
-        out = model(kp[sl], c[sl], torch.from_numpy(f[sl]))
-        assert out.log_spread is not None
-        depth[sl] = out.depth.double().numpy()
-        b[sl] = torch.exp(out.log_spread.double()).numpy()
+    return _errors_and_scales(
+        predict(model, keypoints_px, principal_px, focal_px), model, focal_px, joints_cam_mm
+    )
+
+
+def _errors_and_scales(
+    pred: Prediction,
+    model: AbsPoseLifter,
+    focal_px: NDArray[np.floating],
+    joints_cam_mm: NDArray[np.floating],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """A prediction's ``(N,)`` log depth errors and ``(N,)`` scales ``b`` (its 68% half-widths
+    over the model's current ``k``)."""
+    assert model.spread is not None and pred.depth_log_halfwidth is not None
     root_z = np.asarray(joints_cam_mm, dtype=np.float64)[:, H36M17.root_index, 2]
-    target = root_z / f if model.config.depth_target == "canonical" else root_z
-    return np.log(depth) - np.log(target), b
+    err = np.log(pred.canonical_depth) - np.log(root_z / np.asarray(focal_px, dtype=np.float64))
+    return err, pred.depth_log_halfwidth[:, 0] / float(model.spread.interval_k.double()[0])
 
 
 def interval_coverage(
@@ -193,7 +193,6 @@ def fit_depth_spread(
     """
     from abspose.geometry.normalize import pose_scale
     from abspose.model.feed import draw_epoch
-    from abspose.model.predict import predict
     from abspose.model.train import TrainConfig
     from abspose.noise.model import load_error_model
 
@@ -251,13 +250,13 @@ def fit_depth_spread(
 
     draws = [draw(val, 2**31 - 1 - k, False) for k in range(calibration_views)]
     kp, c, f, cam, stature = (torch.cat(parts) for parts in zip(*draws, strict=True))
-    err, b = depth_log_errors(net, kp.numpy(), c.numpy(), f.numpy(), cam.numpy())
-    ratio = np.abs(err) / b
-    k = np.quantile(ratio, [0.68, 0.95])
-    laplace = interval_coverage(err, b[:, None] * net.spread.interval_k.double().numpy()[None, :])
+    pred = predict(net, kp.numpy(), c.numpy(), f.numpy(), root_index=H36M17.root_index)
+    assert pred.depth_log_halfwidth is not None
+    err, b = _errors_and_scales(pred, net, f.numpy(), cam.numpy())
+    k = np.quantile(np.abs(err) / b, [0.68, 0.95])
+    laplace = interval_coverage(err, pred.depth_log_halfwidth)  # the uncalibrated Laplace k b
     net.spread.interval_k.copy_(torch.as_tensor(k, dtype=torch.float32))
     # a known stature (the truth's): what remains of the depth error
-    pred = predict(net, kp.numpy(), c.numpy(), f.numpy(), root_index=H36M17.root_index)
     gt = cam.numpy().astype(np.float64)
     scaled = pred.with_stature(stature.numpy(), kp.numpy(), f.numpy(), c.numpy())
     stature_err = np.log(scaled.root_cam_mm[:, 2]) - np.log(gt[:, H36M17.root_index, 2])
