@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from abspose.api import _default_model, lift
+from abspose.api import lift
 from abspose.data import sample_video_path
 from abspose.estimator2d import MediaPipeBackend, PrecomputedBackend
 from abspose.io import FrameWriter
+from abspose.lifters import default_lifter
 from abspose.pipeline import Tracker, iter_frames, lift_image, resolve_intrinsics, video_info
 from abspose.viz import draw_overlay
 
@@ -33,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     info = video_info(args.video)
     camera = resolve_intrinsics(info.width, info.height)
-    model = _default_model()
+    model = default_lifter()
     times = {k: 0.0 for k in ("decode", "detect_2d", "lift", "track", "write", "overlay")}
     people = 0
     tracker = Tracker()

@@ -35,7 +35,7 @@ import numpy as np
 import abspose
 from abspose.data import MocapDataset, split_subjects
 from abspose.data.views import view_frames
-from abspose.model.benchmark import score_frames
+from abspose.evaluation import score_frames
 from abspose.skeletons import H36M17
 
 

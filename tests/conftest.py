@@ -39,6 +39,14 @@ def cmu_dataset(data_root: Path, tmp_path_factory: pytest.TempPathFactory):  # t
 
 
 @pytest.fixture(scope="session")
+def tiny_dataset():  # type: ignore[no-untyped-def]
+    """The shipped walk as a 60-frame dataset (subject 2)."""
+    from abspose.data import sample_dataset
+
+    return sample_dataset()
+
+
+@pytest.fixture(scope="session")
 def walk_cam_mm() -> np.ndarray:
     """(60, 17, 3) the shipped CMU walk, turned to face the camera, pelvis at the origin [mm]."""
     joints = convert_bvh(sample_bvh_path()).joints_world_mm  # (T, 17, 3) world, y up

@@ -14,7 +14,7 @@ PUBLIC = {
     "abspose.model.onnx": ["AbsoluteLifter", "OnnxLifter", "compare_accuracy", "compare_onnx", "export_onnx"],
     "abspose.io": [
         "read_keypoints", "write_result", "FrameWriter", "frame_record",
-        "Track", "TrackRecorder", "export_tracks", "write_bvh", "write_trc", "lift_npy",
+        "Track", "TrackRecorder", "export_tracks", "write_bvh", "write_trc", "iter_frames", "video_info",
     ],
     "abspose.estimator2d": [
         "Backend2D", "Poses2D", "MediaPipeBackend", "MediaPipeConfig", "PrecomputedBackend",
@@ -25,7 +25,7 @@ PUBLIC = {
     ],
     "abspose.pipeline": [
         "lift_image", "track_video", "resolve_intrinsics", "read_calibration", "Tracker", "RootSmoother",
-        "PeopleInFrame", "read_image", "iter_frames", "video_info",
+        "PeopleInFrame", "read_image", "iter_frames", "video_info", "lift_npy",
     ],
     "abspose.viz": ["draw_overlay", "draw_top_down", "save_people_figure"],
     "abspose.skeletons": [
@@ -49,6 +49,18 @@ PUBLIC = {
         "convert_lab_trials", "build_training_set", "view_frames", "posture_labels", "h36m_widths",
     ],
     "abspose.api": ["default_model_path", "default_model_kind", "DETECTOR_LAYOUTS"],
+    "abspose.lifters": [
+        "default_model_path", "default_model_kind", "DETECTOR_LAYOUTS", "default_lifter", "resolve_lifter",
+        "lift_h36m17", "stature_interval_ratio",
+    ],
+    "abspose.evaluation": [
+        "Evaluation", "evaluate_frames", "evaluate_lifter", "plot_evaluation", "predict_frames",
+        "score_frames",
+    ],
+    "abspose.geometry.equations": [
+        "shift_principal", "location", "scale", "normalized", "normalization", "canonical_depth", "root_xy",
+        "root_depth", "root_position",
+    ],
 }  # fmt: skip
 
 

@@ -269,16 +269,16 @@ def test_api_image_size_of_one_number():
 
 _SIGNAL_SCRIPT = """
 import os, signal, sys, time
-import abspose.io
+import abspose.pipeline
 from abspose.cli import main
 
-real = abspose.io.lift_npy
+real = abspose.pipeline.lift_npy
 
 def lift_then_signal(*args, **kwargs):
     kwargs["on_chunk"] = lambda done, total: (os.kill(os.getpid(), signal.SIGTERM), time.sleep(5))
     return real(*args, **kwargs)
 
-abspose.io.lift_npy = lift_then_signal
+abspose.pipeline.lift_npy = lift_then_signal
 sys.argv = ["abspose", "lift", sys.argv[1], "--focal", "1000", "--image-size", "1000", "1000",
             "--chunk", "8", "--out", sys.argv[2]]
 main()
@@ -313,7 +313,7 @@ def test_temporary_files_are_hidden_and_match_no_output_glob(tmp_path):
 
 def test_streaming_error_names_the_pose_in_the_file(tmp_path):
     from abspose.errors import AbsPoseError
-    from abspose.io import lift_npy
+    from abspose.pipeline import lift_npy
 
     kp = np.tile(GOOD, (100, 1, 1))
     kp[70] = 300.0  # all joints on one point

@@ -14,23 +14,27 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from abspose._checks import as_float_array, check_points
 from abspose.errors import AbsPoseError, ShapeError
+from abspose.geometry import equations as eq
 from abspose.geometry.floor import FLOOR_INTERVAL_SIGMAS, Floor
-from abspose.geometry.normalize import _location, _scale
+from abspose.lifters import (
+    DETECTOR_LAYOUTS,
+    default_model_kind,
+    default_model_path,
+    lift_h36m17,
+    resolve_lifter,
+    stature_interval_ratio,
+)
 from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 
 if TYPE_CHECKING:
-    from abspose.model import AbsPoseLifter
-    from abspose.model.predict import Prediction
+    pass
 
 __all__ = [
     "DEFAULT_FOCAL_FACTOR",
@@ -127,78 +131,6 @@ class LiftResult:
 def default_focal_px(width: float, height: float) -> float:
     """The focal length assumed when none is given [px] (see :data:`DEFAULT_FOCAL_FACTOR`)."""
     return DEFAULT_FOCAL_FACTOR * float(max(width, height))
-
-
-#: Layouts that only detectors produce: their keypoints carry a detector's errors, so
-#: ``model=None`` lifts them with the shipped detector model (see :func:`default_model_path`).
-DETECTOR_LAYOUTS = frozenset({"coco17", "body25", "body25b", "mediapipe33", "mpii16"})
-
-ModelKind = Literal["clean", "detector"]
-
-
-def default_model_path(kind: ModelKind = "clean") -> Path:
-    """A shipped lifter checkpoint (float16 safetensors inside the package).
-
-    ``"clean"``: trained on exact 2D, for ground-truth-like keypoints (projected motion capture,
-    benchmarks' 2D ground truth). ``"detector"``: the same recipe with OpenPose-like 2D errors on
-    half of the training samples, for keypoints from a 2D detector (photos, videos, the
-    :data:`DETECTOR_LAYOUTS`). docs/results.md measures both.
-    """
-    if kind not in ("clean", "detector"):
-        raise AbsPoseError(f"kind: expected 'clean' or 'detector', got {kind!r}")
-    name = "lifter_default.safetensors" if kind == "clean" else "lifter_detector.safetensors"
-    return Path(str(resources.files("abspose") / "assets" / name))
-
-
-def default_model_kind(layout: str) -> ModelKind:
-    """The shipped model ``model=None`` means for keypoints of ``layout``."""
-    return "detector" if layout in DETECTOR_LAYOUTS else "clean"
-
-
-@cache
-def _default_model(kind: ModelKind = "clean") -> AbsPoseLifter:
-    from abspose.model import load_lifter
-
-    path = default_model_path(kind)
-    if not path.is_file():
-        raise AbsPoseError(f"the shipped model {path} is missing; reinstall abspose or pass model=")
-    return load_lifter(path)
-
-
-def _resolve_model(model: Any, kind: ModelKind = "clean") -> Any:
-    """An :class:`AbsPoseLifter` or an :class:`~abspose.model.onnx.OnnxLifter` (``.onnx`` path);
-    ``None``: the shipped model of ``kind``."""
-    if model is None:
-        return _default_model(kind)
-    from abspose.model import AbsPoseLifter, load_lifter
-    from abspose.model.onnx import OnnxLifter
-
-    if isinstance(model, AbsPoseLifter | OnnxLifter):
-        return model
-    if isinstance(model, str | Path):
-        return OnnxLifter(model) if Path(model).suffix.lower() == ".onnx" else load_lifter(model)
-    raise AbsPoseError(
-        "model: expected None, a checkpoint path (.safetensors or .onnx), an AbsPoseLifter or an "
-        f"OnnxLifter, got {type(model).__name__}"
-    )
-
-
-def _lift_resolved(model: Any, keypoints_px: Any, principal_px: Any, focal_px: Any, flip_test: bool) -> Any:
-    """A :class:`~abspose.model.predict.Prediction` of ``(N, 17, 2)`` H36M-17 keypoints by
-    ``model`` (as :func:`_resolve_model` takes), with the test-time flip if asked."""
-    from abspose.model.onnx import OnnxLifter
-    from abspose.model.predict import predict, predict_flip_test
-
-    resolved = _resolve_model(model)
-
-    def run(kp: Any, principal: Any, focal: Any) -> Prediction:
-        if isinstance(resolved, OnnxLifter):  # the graph holds Eq. 5-6 for the pelvis root
-            return resolved.predict(kp, principal, focal)
-        return predict(resolved, kp, principal, focal, root_index=H36M17.root_index)
-
-    if flip_test:
-        return predict_flip_test(run, keypoints_px, principal_px, focal_px, root_index=H36M17.root_index)
-    return run(keypoints_px, principal_px, focal_px)
 
 
 def _check_inside_image(
@@ -343,7 +275,7 @@ def lift(
             from abspose.model.impute import impute_missing
 
             keypoints = impute_missing(keypoints, visible)
-    spread = _scale(keypoints, _location(keypoints))  # (N,) RMS spread σ [px], Eq. 2-3 (already checked)
+    spread = eq.scale(keypoints, eq.location(keypoints))  # (N,) RMS spread σ [px], Eq. 2-3 (already checked)
     if (spread < MIN_SPREAD_PX).any():
         raise AbsPoseError(
             f"keypoints_px: pose {int(np.argmin(spread))} has all its joints on one point "
@@ -384,8 +316,8 @@ def lift(
     if image_size is not None:
         _check_inside_image(keypoints, c, width, height)
 
-    resolved = _resolve_model(model, default_model_kind(skeleton.name))
-    pred = _lift_resolved(resolved, keypoints, c, f, flip_test)
+    resolved = resolve_lifter(model, default_model_kind(skeleton.name))
+    pred = lift_h36m17(resolved, keypoints, c, f, flip_test)
     halfwidth = np.full((n, 2), np.nan)
     if pred.depth_log_halfwidth is not None:
         halfwidth[:] = pred.depth_log_halfwidth
@@ -398,7 +330,7 @@ def lift(
             scaled = pred.with_stature(np.where(known, target, 1700.0), keypoints, f, c)
             pred = pred.rescaled(np.where(known, scaled.canonical_depth / pred.canonical_depth, 1.0))
             source[known] = "stature"
-            halfwidth[known] *= _stature_ratio(resolved)
+            halfwidth[known] *= stature_interval_ratio(resolved)
     floor_plane = None
     mode = floor if floor is not None else ("auto" if camera_height_mm is not None else "none")
     if mode not in ("auto", "none"):
@@ -435,12 +367,3 @@ def lift(
         joints, root, canonical, f, c, focal_is_default, ~visible,
         scale_source=source.astype(str), floor=floor_plane, depth_log_halfwidth=halfwidth,
     )  # fmt: skip
-
-
-def _stature_ratio(model: Any) -> NDArray[np.float64]:
-    """``(2,)`` how much a known stature narrows the 68% and 95% intervals (measured on held-out
-    people when the model's spread head was fitted); NaN without a head (an ONNX file)."""
-    spread = getattr(model, "spread", None)
-    if spread is None:
-        return np.full(2, np.nan)
-    return np.asarray((spread.stature_k / spread.interval_k).double().cpu().numpy())

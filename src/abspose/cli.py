@@ -543,8 +543,8 @@ def evaluate(
     under virtual cameras."""
     from abspose.api import default_model_path
     from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
+    from abspose.evaluation import evaluate_lifter, plot_evaluation
     from abspose.model import load_lifter
-    from abspose.model.evaluate import evaluate_lifter, plot_evaluation
 
     if dataset in BENCHMARKS:
         frames = _benchmark_frames(dataset, files or [], cameras, trust_pickle, protocol, universal, subjects)
@@ -643,8 +643,7 @@ def _benchmark_frames(
 
 
 def _evaluate_benchmark(frames: Any, model: Path | None, by: str, plot: Path | None, flip_test: bool) -> None:
-    from abspose.model.benchmark import evaluate_frames
-    from abspose.model.evaluate import plot_evaluation
+    from abspose.evaluation import evaluate_frames, plot_evaluation
 
     if by not in ("group", "action", "subject", "camera"):
         raise AbsPoseError(f"--by: expected group, action, subject or camera, got {by!r}")
@@ -725,7 +724,8 @@ def lift(
     from abspose._files import check_output_path, refuse_overwriting_inputs
     from abspose.api import AbsPoseWarning
     from abspose.api import lift as lift_keypoints
-    from abspose.io import lift_npy, read_keypoints, write_result
+    from abspose.io import read_keypoints, write_result
+    from abspose.pipeline import lift_npy
 
     check_output_path(out, (".json", ".csv", ".npy"), "--out")
     refuse_overwriting_inputs({"--out": out}, [input, model])
@@ -1095,13 +1095,13 @@ def export_onnx_command(
 ) -> None:
     """Export the lifter to ONNX: raw pixels + intrinsics in, absolute joints [mm] out, any batch."""
     from abspose._files import check_output_path, refuse_overwriting_inputs
-    from abspose.api import _resolve_model
+    from abspose.lifters import resolve_lifter
     from abspose.model.onnx import OnnxLifter, compare_accuracy, compare_onnx, export_onnx
     from abspose.skeletons import H36M17
 
     check_output_path(out, (".onnx",), "--out")
     refuse_overwriting_inputs({"--out": out}, [model])
-    lifter = _resolve_model(model)
+    lifter = resolve_lifter(model)
     if isinstance(lifter, OnnxLifter):
         raise AbsPoseError(f"{model}: already an ONNX model; give a .safetensors checkpoint")
     path = export_onnx(lifter, out, root_index=H36M17.root_index, int8=int8)

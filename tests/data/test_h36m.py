@@ -8,7 +8,7 @@ import pytest
 from abspose.data import h36m_cameras, protocol_split, read_videopose3d, world_to_camera
 from abspose.data.h36m import H36M_KEEP_32
 from abspose.errors import DataError
-from abspose.model.benchmark import score_frames
+from abspose.evaluation import score_frames
 
 
 def _quaternion_matrix(w, x, y, z):

@@ -71,15 +71,3 @@ def test_non_positive_canonical_depth_is_refused():
         root_depth_from_canonical(-1.0, 1000.0)
     with pytest.raises(AbsPoseError, match="focal_px"):
         canonical_depth(5000.0, 0.0)
-
-
-def test_core_functions_run_on_torch_tensors():
-    torch = pytest.importorskip("torch")
-    from abspose.geometry.normalize import _location, _normalize, _scale
-
-    p = np.random.default_rng(0).normal(size=(3, 17, 2))
-    t = torch.from_numpy(p)
-    m, s = _location(t), _scale(t, _location(t))
-    ref = normalize_keypoints(p, np.zeros(2))
-    assert np.allclose(_normalize(t, m, s).numpy(), ref.keypoints_norm)
-    assert np.allclose(s.numpy(), ref.scale_px)

@@ -241,7 +241,8 @@ def test_track_video_rescales_a_known_person_to_their_height(tmp_path, walk_cam_
 def test_one_known_person_fixes_the_scale_of_everyone_on_the_floor():
     from dataclasses import replace
 
-    from abspose.api import LiftResult, _default_model
+    from abspose.api import LiftResult
+    from abspose.lifters import default_lifter
     from abspose.pipeline import with_known_statures
 
     rng = np.random.default_rng(0)
@@ -251,7 +252,7 @@ def test_one_known_person_fixes_the_scale_of_everyone_on_the_floor():
         np.zeros((3, 17), bool), scale_source=np.array(["floor+scene_prior", "floor+scene_prior", "prior"]),
         depth_log_halfwidth=np.full((3, 2), [0.06, 0.12]),
     )  # fmt: skip
-    model = _default_model("detector")
+    model = default_lifter("detector")
     implied = np.array([1700.0, 1750.0, 1600.0])
     got = with_known_statures(lifted, np.array([4, 7, 9]), implied, {4: 1870.0, 5: 1500.0}, model)
     factor = got.root_cam_mm[:, 2] / joints[:, 0, 2]

@@ -36,8 +36,9 @@ from abspose.data.cmu import (
     find_bvh_files,
     floor_height_mm,
     resample,
+    sample_dataset,
 )
-from abspose.data.dataset import MocapDataset, sample_dataset
+from abspose.data.dataset import MocapDataset
 from abspose.data.frames import (
     H36M_PROTOCOLS,
     MPI_INF_3DHP_GROUPS,

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from abspose.data.augment import ANKLE_HEIGHT_MM
 from abspose.data.bvh import check_bvh_structure, read_bvh
 from abspose.data.dataset import MocapDataset
+from abspose.data.paths import sample_bvh_path
 from abspose.data.rigs import Rig, detect_rig
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
@@ -32,6 +33,7 @@ __all__ = [
     "header_fps",
     "leading_tpose_frames",
     "resample",
+    "sample_dataset",
 ]
 
 _NAME = re.compile(r"^(\d+)_(\d+)$")
@@ -203,3 +205,23 @@ def convert_cmu(
         fps=float(fps),
     )
     return dataset, clips
+
+
+def sample_dataset(repeat: int = 1) -> MocapDataset:
+    """The shipped CMU walk (60 frames, one clip) as a dataset, its frames repeated ``repeat``
+    times: training and benchmarks that need no downloaded data."""
+    if repeat < 1:
+        raise DataError(f"repeat: expected >= 1, got {repeat}")
+    clip = convert_bvh(sample_bvh_path())
+    joints = np.tile(clip.joints_world_mm.astype(np.float32), (repeat, 1, 1))  # (repeat * T, 17, 3)
+    n = len(joints)
+    return MocapDataset(
+        joints_world_mm=joints,
+        clip_index=np.zeros(n, dtype=np.int32),
+        frame_index=np.arange(n, dtype=np.int32),
+        clip_names=np.array([clip.name]),
+        clip_subjects=np.array([clip.subject], dtype=np.int32),
+        clip_rigs=np.array([clip.rig]),
+        clip_floor_y_mm=np.array([floor_height_mm(clip.joints_world_mm)], dtype=np.float32),
+        fps=clip.fps,
+    )

@@ -150,26 +150,3 @@ class MocapDataset:
             raise DataError(f"{path}: {exc}") from None
         except UNREADABLE_ARCHIVE as exc:
             raise DataError(f"{path}: not an abspose mocap dataset ({type(exc).__name__}: {exc})") from exc
-
-
-def sample_dataset(repeat: int = 1) -> MocapDataset:
-    """The shipped CMU walk (60 frames, one clip) as a dataset, its frames repeated ``repeat``
-    times: training and benchmarks that need no downloaded data."""
-    from abspose.data.cmu import convert_bvh, floor_height_mm
-    from abspose.data.paths import sample_bvh_path
-
-    if repeat < 1:
-        raise DataError(f"repeat: expected >= 1, got {repeat}")
-    clip = convert_bvh(sample_bvh_path())
-    joints = np.tile(clip.joints_world_mm.astype(np.float32), (repeat, 1, 1))  # (repeat * T, 17, 3)
-    n = len(joints)
-    return MocapDataset(
-        joints_world_mm=joints,
-        clip_index=np.zeros(n, dtype=np.int32),
-        frame_index=np.arange(n, dtype=np.int32),
-        clip_names=np.array([clip.name]),
-        clip_subjects=np.array([clip.subject], dtype=np.int32),
-        clip_rigs=np.array([clip.rig]),
-        clip_floor_y_mm=np.array([floor_height_mm(clip.joints_world_mm)], dtype=np.float32),
-        fps=clip.fps,
-    )

@@ -8,8 +8,8 @@ Eq. 5  ``R_x = (r_x - c_x) Z~,  R_y = (r_y - c_y) Z~ fx/fy``   root X, Y [mm]
 Eq. 6  ``R_z = f_x Z~``                            root depth [mm]
 
 with ``Z~ = R_z / f_x`` the canonical root depth [mm/px]. With square pixels (fx = fy) Eq. 5
-needs no focal length. The ``_*`` core functions use only operators shared by numpy arrays
-and torch tensors, so the network's normalization layer runs the same code.
+needs no focal length. These are the checked numpy forms of :mod:`abspose.geometry.equations`,
+the one place the equations are written (the network, the loss and the ONNX graph run it too).
 
 >>> import numpy as np
 >>> n = normalize_keypoints(np.array([[10.0, 0.0], [-10.0, 0.0]]), (0.0, 0.0))
@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from abspose._checks import as_float_array, check_points, check_positive
 from abspose.errors import AbsPoseError, ShapeError
+from abspose.geometry import equations as eq
 from abspose.geometry.camera import Intrinsics
 
 __all__ = [
@@ -40,22 +41,6 @@ __all__ = [
     "root_xy_from_canonical",
     "shift_principal_point",
 ]
-
-
-def _location(p: Any) -> Any:
-    """Eq. 2 on ``(..., J, 2)``: ``(..., 2)`` mean."""
-    return p.mean(-2)
-
-
-def _scale(p: Any, location: Any) -> Any:
-    """Eq. 3 on ``(..., J, 2)`` with its ``(..., 2)`` location: ``(...)`` RMS spread."""
-    centred = p - location[..., None, :]
-    return ((centred**2).sum(-1).mean(-1)) ** 0.5
-
-
-def _normalize(p: Any, location: Any, scale: Any) -> Any:
-    """Eq. 4: ``(..., J, 2)`` normalized pose."""
-    return (p - location[..., None, :]) / scale[..., None, None]
 
 
 @dataclass(frozen=True)
@@ -79,18 +64,18 @@ def shift_principal_point(keypoints_px: Any, principal_px: Any) -> NDArray[np.fl
     c = as_float_array(principal_px, "principal_px")
     if c.shape[-1:] != (2,) or not np.isfinite(c).all():
         raise ShapeError(f"principal_px: expected finite (..., 2) [px], got shape {c.shape}")
-    return p - c[..., None, :]
+    return np.asarray(eq.shift_principal(p, c))
 
 
 def pose_location(keypoints_px: Any) -> NDArray[np.float64]:
     """Eq. 2: ``(..., 2)`` mean of ``(..., J, 2)`` keypoints [px]."""
-    return _location(check_points(keypoints_px, "keypoints_px", dim=2))
+    return np.asarray(eq.location(check_points(keypoints_px, "keypoints_px", dim=2)))
 
 
 def pose_scale(keypoints_px: Any) -> NDArray[np.float64]:
     """Eq. 3: ``(...)`` RMS distance of ``(..., J, 2)`` keypoints from their mean [px]."""
     p = check_points(keypoints_px, "keypoints_px", dim=2)
-    return _scale(p, _location(p))
+    return np.asarray(eq.scale(p, eq.location(p)))
 
 
 def normalize_keypoints(keypoints_px: Any, principal_px: Any) -> NormalizedPose:
@@ -100,26 +85,26 @@ def normalize_keypoints(keypoints_px: Any, principal_px: Any) -> NormalizedPose:
         AbsPoseError: when all joints of a pose coincide (σ = 0): no scale can be measured.
     """
     p = shift_principal_point(keypoints_px, principal_px)
-    m = _location(p)
-    s = _scale(p, m)
+    m = eq.location(p)
+    s = eq.scale(p, m)
     if (s <= 1e-9 * (1.0 + np.abs(m).max(-1))).any():
         raise AbsPoseError(
             "keypoints_px: all joints of a pose lie on one point (scale σ = 0); "
             "expected a pose with spread-out joints"
         )
-    return NormalizedPose(keypoints_norm=_normalize(p, m, s), location_px=m, scale_px=s)
+    return NormalizedPose(keypoints_norm=eq.normalized(p, m, s), location_px=m, scale_px=np.asarray(s))
 
 
 def canonical_depth(depth_mm: Any, focal_px: Any) -> NDArray[np.float64]:
     """Canonical depth ``Z~ = Z / f`` [mm/px] from depth [mm] and focal length fx [px]."""
     z = check_positive(depth_mm, "depth_mm")
-    return z / check_positive(focal_px, "focal_px")
+    return np.asarray(eq.canonical_depth(z, check_positive(focal_px, "focal_px")))
 
 
 def root_depth_from_canonical(canonical_depth_mm_per_px: Any, focal_px: Any) -> NDArray[np.float64]:
     """Eq. 6: root depth ``Z = fx Z~`` [mm]."""
     zc = check_positive(canonical_depth_mm_per_px, "canonical_depth")
-    return zc * check_positive(focal_px, "focal_px")
+    return np.asarray(eq.root_depth(zc, check_positive(focal_px, "focal_px")))
 
 
 def root_xy_from_canonical(
@@ -141,8 +126,7 @@ def root_xy_from_canonical(
     if r.shape[-1:] != (2,) or c.shape[-1:] != (2,):
         raise ShapeError(f"root_px, principal_px: expected (..., 2), got {r.shape} and {c.shape}")
     zc = check_positive(canonical_depth_mm_per_px, "canonical_depth")
-    xy = (r - c) * zc[..., None]
-    return np.stack([xy[..., 0], xy[..., 1] * aspect], axis=-1)
+    return np.asarray(eq.root_xy(r, c, zc, aspect))
 
 
 def root_from_canonical(

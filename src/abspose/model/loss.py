@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import torch
 
+from abspose.geometry import equations as eq
 from abspose.model.config import LifterConfig
 from abspose.model.network import LifterOutput
 
-__all__ = ["lifter_loss"]
+__all__ = ["L1_DEPTH_UNIT_PX", "depth_target", "lifter_loss"]
+
+#: The ``"l1"`` canonical depth term is the paper's ``mean |Z~ - Z~*|`` [mm/px] times
+#: ``depth_weight_mm / L1_DEPTH_UNIT_PX``: the default weight (1000) leaves the paper's term as is.
+L1_DEPTH_UNIT_PX = 1000.0
+
+
+def depth_target(
+    joints_cam_mm: torch.Tensor, focal_px: torch.Tensor, config: LifterConfig, root_index: int = 0
+) -> torch.Tensor:
+    """What the depth output regresses for ``(B, J, 3)`` true joints [mm] and ``(B,)`` focal
+    lengths [px]: the ``(B,)`` canonical depth ``Z/f`` [mm/px], or ``Z`` [mm] for the direct target."""
+    root_z = joints_cam_mm[:, root_index, 2]  # (B,)
+    return eq.canonical_depth(root_z, focal_px) if config.depth_target == "canonical" else root_z
 
 
 def lifter_loss(
@@ -29,12 +43,11 @@ def lifter_loss(
     Returns:
         The scalar loss and its parts ``{"depth": ..., "pose": ...}`` (both mm).
     """
-    root_z = joints_cam_mm[:, root_index, 2]  # (B,)
-    target = root_z / focal_px if config.depth_target == "canonical" else root_z
+    target = depth_target(joints_cam_mm, focal_px, config, root_index)
     if config.depth_loss == "log":
         depth = (torch.log(output.depth) - torch.log(target)).abs().mean() * config.depth_weight_mm
     elif config.depth_target == "canonical":
-        depth = (output.depth - target).abs().mean() * (config.depth_weight_mm / 1000.0)
+        depth = (output.depth - target).abs().mean() * (config.depth_weight_mm / L1_DEPTH_UNIT_PX)
     else:
         depth = (output.depth - target).abs().mean()
     rel_gt = joints_cam_mm - joints_cam_mm[:, root_index : root_index + 1]  # (B, J, 3)

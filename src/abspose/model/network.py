@@ -3,16 +3,53 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
 
+from abspose.geometry import equations as eq
 from abspose.model.config import LifterConfig
 from abspose.skeletons import H36M17
 
-__all__ = ["LAPLACE_K", "AbsPoseLifter", "DepthSpread", "LifterOutput", "NormalizationLayer", "ResidualBlock"]
+__all__ = [
+    "DIRECT_DEPTH_OUTPUT_MM",
+    "LAPLACE_K",
+    "POSE_OUTPUT_MM",
+    "AbsPoseLifter",
+    "DepthSpread",
+    "LifterOutput",
+    "NormalizationLayer",
+    "ResidualBlock",
+    "canonical_from_output",
+    "depth_from_logit",
+]
 
 _MIN_SCALE_PX = 1e-6
+
+#: The network's units, written once. Its pose outputs are metres (the head's targets stay
+#: near 1): ``joints_rel_mm = POSE_OUTPUT_MM * o[1:]``.
+POSE_OUTPUT_MM = 1000.0
+#: Its depth output is ``exp(o[0])``: the canonical depth ``Z/f`` [mm/px] for
+#: ``depth_target="canonical"``, or the depth in metres for ``"direct"``, which
+#: :func:`depth_from_logit` returns in mm (``DIRECT_DEPTH_OUTPUT_MM * exp(o[0])``).
+DIRECT_DEPTH_OUTPUT_MM = 1000.0
+#: The depth logit is clamped to this range before ``exp`` (a guard against overflow).
+_DEPTH_LOGIT_RANGE = (-10.0, 12.0)
+
+
+def depth_from_logit(logit: torch.Tensor, depth_target: str) -> torch.Tensor:
+    """The ``(B,)`` depth output from the head's ``(B,)`` first value: ``Z/f`` [mm/px]
+    (canonical) or ``Z`` [mm] (direct), positive by construction."""
+    depth = torch.exp(logit.clamp(*_DEPTH_LOGIT_RANGE))
+    return depth * DIRECT_DEPTH_OUTPUT_MM if depth_target == "direct" else depth
+
+
+def canonical_from_output(depth: Any, depth_target: str, focal_px: Any) -> Any:
+    """The canonical depth ``Z/f`` [mm/px] of a ``(B,)`` depth output (:class:`LifterOutput`),
+    numpy or torch: itself for the canonical target, ``Z / f`` for the direct one."""
+    return depth if depth_target == "canonical" else eq.canonical_depth(depth, focal_px)
+
 
 #: Half-widths of the 68% and 95% intervals of a Laplace distribution, in units of its scale b:
 #: ``P(|x - μ| <= k b) = 1 - exp(-k)``, so ``k = -ln(1 - p)``.
@@ -32,17 +69,14 @@ class NormalizationLayer(nn.Module):
 
     def forward(self, keypoints_px: torch.Tensor, principal_px: torch.Tensor) -> torch.Tensor:
         """``(B, J, 2)`` keypoints and ``(B, 2)`` principal point [px] to ``(B, input_size)``."""
-        # Eq. 1-2: p - m = kp - mean(kp), the principal point cancels; it enters m only. Written
-        # with few tensor ops: this layer is also the ONNX graph's (about 3 µs per op at batch 1).
-        mean = keypoints_px.mean(1, keepdim=True)  # (B, 1, 2) = m + principal
-        centred = keypoints_px - mean  # (B, J, 2)
-        variance = (centred * centred).sum(-1).mean(-1, keepdim=True)  # (B, 1)
-        s = torch.sqrt(variance).clamp_min(_MIN_SCALE_PX)  # (B, 1) Eq. 3
-        parts = [(centred / s[:, :, None]).flatten(1)]  # (B, 2J) Eq. 4
+        # Eq. 1-4 (abspose.geometry.equations): the principal point enters the location only.
+        # Few tensor ops: this layer is also the ONNX graph's (about 3 µs per op at batch 1).
+        pose, location, s = eq.normalization(keypoints_px, principal_px, _MIN_SCALE_PX)
+        parts = [pose.flatten(1)]  # (B, 2J)
         if self.config.use_location:
-            parts.append((mean[:, 0] - principal_px) / self.config.location_norm_px)
+            parts.append(location / self.config.location_norm_px)  # (B, 2)
         if self.config.use_scale:
-            parts.append(torch.log(s / self.config.scale_ref_px))
+            parts.append(torch.log(s / self.config.scale_ref_px)[:, None])  # (B, 1)
         return torch.cat(parts, dim=1)
 
 
@@ -108,8 +142,9 @@ class LifterOutput:
 class AbsPoseLifter(nn.Module):
     """normalization → Linear(2J+3, width) → residual blocks → Linear(width, 3J-2).
 
-    The depth output is ``exp(o)``: positive by construction, and linear in ``log σ``.
-    The pose output is in metres inside the network and returned in millimetres.
+    The depth output is ``exp(o)`` (:func:`depth_from_logit`): positive by construction, and
+    linear in ``log σ``. The pose output is in metres inside the network and returned in
+    millimetres (:data:`POSE_OUTPUT_MM`).
     """
 
     def __init__(self, config: LifterConfig | None = None) -> None:
@@ -136,10 +171,8 @@ class AbsPoseLifter(nn.Module):
         x = self.normalize(keypoints_px, principal_px)  # (B, 2J+3)
         h = self.blocks(self.stem(x))  # (B, width)
         out = self.head(h)  # (B, 3J-2)
-        depth = torch.exp(out[:, 0].clamp(-10.0, 12.0))
-        if self.config.depth_target == "direct":
-            depth = depth * 1000.0  # exp(o) in metres -> mm
+        depth = depth_from_logit(out[:, 0], self.config.depth_target)
         rel = out.new_zeros(out.shape[0], self.config.num_joints, 3)  # (B, J, 3)
-        rel[:, self.non_root] = out[:, 1:].reshape(-1, self.config.num_joints - 1, 3) * 1000.0
+        rel[:, self.non_root] = out[:, 1:].reshape(-1, self.config.num_joints - 1, 3) * POSE_OUTPUT_MM
         log_spread = self.spread(h, focal_px) if self.spread is not None and focal_px is not None else None
         return LifterOutput(depth=depth, joints_rel_mm=rel, log_spread=log_spread)

@@ -25,7 +25,8 @@ from torch import nn
 
 from abspose._files import atomic_path
 from abspose.errors import AbsPoseError, DataError
-from abspose.model.network import AbsPoseLifter
+from abspose.geometry import equations as eq
+from abspose.model.network import POSE_OUTPUT_MM, AbsPoseLifter, canonical_from_output, depth_from_logit
 from abspose.model.predict import Prediction, predict
 
 __all__ = ["AbsoluteLifter", "OnnxLifter", "compare_accuracy", "compare_onnx", "export_onnx"]
@@ -77,8 +78,8 @@ class AbsoluteLifter(nn.Module):
             self.head.weight.zero_()
             self.head.bias.zero_()
             self.head.weight[0], self.head.bias[0] = model.head.weight[0], model.head.bias[0]
-            self.head.weight[rows] = model.head.weight[1:] * 1000.0
-            self.head.bias[rows] = model.head.bias[1:] * 1000.0
+            self.head.weight[rows] = model.head.weight[1:] * POSE_OUTPUT_MM
+            self.head.bias[rows] = model.head.bias[1:] * POSE_OUTPUT_MM
         self.spread = model.spread  # the depth-spread head, on the same (unfolded-equal) features
         self.eval()
 
@@ -90,10 +91,9 @@ class AbsoluteLifter(nn.Module):
         for k in range(0, len(self.blocks), 2):
             h = h + torch.relu(self.blocks[k + 1](torch.relu(self.blocks[k](h))))
         out = self.head(h)  # (B, 1 + 3J)
-        depth = torch.exp(out[:, 0].clamp(-10.0, 12.0))
-        canonical = depth if c.depth_target == "canonical" else depth * 1000.0 / focal_px
-        root_xy = (keypoints_px[:, self.root_index] - principal_px) * canonical[:, None]  # (B, 2) Eq. 5
-        root = torch.cat([root_xy, (focal_px * canonical)[:, None]], dim=1)  # (B, 3) Eq. 6
+        depth = depth_from_logit(out[:, 0], c.depth_target)  # (B,)
+        canonical = canonical_from_output(depth, c.depth_target, focal_px)
+        root = eq.root_position(keypoints_px[:, self.root_index], principal_px, canonical, focal_px)  # (B, 3)
         joints = out[:, 1:].reshape(-1, c.num_joints, 3) + root[:, None, :]
         if self.spread is None:
             return joints, root, canonical

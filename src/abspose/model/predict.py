@@ -11,8 +11,8 @@ from numpy.typing import NDArray
 
 from abspose._checks import as_float_array
 from abspose.errors import AbsPoseError, ShapeError
-from abspose.geometry.normalize import root_depth_from_canonical, root_xy_from_canonical
-from abspose.model.network import AbsPoseLifter
+from abspose.geometry import equations as eq
+from abspose.model.network import AbsPoseLifter, canonical_from_output
 
 __all__ = ["Prediction", "implied_stature_mm", "predict", "predict_flip_test"]
 
@@ -156,7 +156,7 @@ def predict(
         if halfwidth is not None and spread is not None and out.log_spread is not None:
             b = torch.exp(out.log_spread.double())[:, None] * spread.interval_k.double()  # (B, 2)
             halfwidth[sl] = b.cpu().numpy()
-    canonical = depth if model.config.depth_target == "canonical" else depth / f
+    canonical = canonical_from_output(depth, model.config.depth_target, f)
     return _placed(rel, kp[:, root_index], c, f, canonical, halfwidth)
 
 
@@ -210,8 +210,7 @@ def _placed(
 ) -> Prediction:
     """``(N, J, 3)`` root-relative poses placed at their root: X and Y by Eq. 5 from the
     ``(N, 2)`` root pixels, Z by Eq. 6 from the ``(N,)`` canonical depths and focal lengths."""
-    root_xy = root_xy_from_canonical(root_px, principal_px, canonical)  # (N, 2) Eq. 5
-    root = np.concatenate([root_xy, root_depth_from_canonical(canonical, focal_px)[:, None]], axis=1)  # Eq. 6
+    root = eq.root_position(np.asarray(root_px, np.float64), principal_px, canonical, focal_px)  # (N, 3)
     return Prediction(
         joints_cam_mm=joints_rel_mm + root[:, None, :],
         root_cam_mm=root,

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from abspose.data.dataset import MocapDataset
 from abspose.errors import AbsPoseError
 from abspose.model.config import LifterConfig
+from abspose.model.loss import depth_target
 from abspose.model.network import AbsPoseLifter, LifterOutput
 from abspose.model.predict import Prediction, predict
 from abspose.skeletons import H36M17
@@ -74,8 +75,7 @@ def spread_nll(
             "spread_nll: no depth spread in the output; the network needs a head "
             "(LifterConfig.spread_width > 0) and the focal lengths, model(keypoints_px, principal_px, focal)"
         )
-    root_z = joints_cam_mm[:, H36M17.root_index, 2]
-    target = root_z / focal_px if config.depth_target == "canonical" else root_z
+    target = depth_target(joints_cam_mm, focal_px, config, H36M17.root_index)
     err = torch.log(output.depth.detach()) - torch.log(target)
     return (err.abs() * torch.exp(-output.log_spread) + output.log_spread).mean()
 

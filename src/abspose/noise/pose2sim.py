@@ -286,7 +286,7 @@ def read_pose2sim_videos(
     """
     import tempfile
 
-    from abspose.pipeline import iter_frames
+    from abspose.io.video import iter_frames
 
     source = Path(source)
     with tempfile.TemporaryDirectory() as tmp:

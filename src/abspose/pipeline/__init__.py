@@ -2,18 +2,17 @@
 tracking (:mod:`abspose.pipeline.run`)."""
 
 from abspose.estimator2d.base import Poses2D
+from abspose.io.video import VideoInfo, iter_frames, video_info
 from abspose.pipeline.intrinsics import CameraSetup, read_calibration, resolve_intrinsics
 from abspose.pipeline.run import (
     DEFAULT_MIN_CONFIDENCE,
     PeopleInFrame,
-    VideoInfo,
-    iter_frames,
     lift_image,
     read_image,
     track_video,
-    video_info,
     with_known_statures,
 )
+from abspose.pipeline.stream import lift_npy
 from abspose.pipeline.tracking import RootSmoother, Tracker
 
 __all__ = [
@@ -26,6 +25,7 @@ __all__ = [
     "VideoInfo",
     "iter_frames",
     "lift_image",
+    "lift_npy",
     "read_calibration",
     "read_image",
     "resolve_intrinsics",

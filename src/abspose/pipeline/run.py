@@ -27,9 +27,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose.api import LiftResult, _resolve_model, lift
+from abspose.api import LiftResult, lift
 from abspose.errors import AbsPoseError
 from abspose.estimator2d.base import Backend2D, Poses2D, check_image
+from abspose.io.video import iter_frames, video_info
+from abspose.lifters import resolve_lifter, stature_interval_ratio
 from abspose.pipeline.intrinsics import CameraSetup, resolve_intrinsics
 from abspose.pipeline.tracking import RootSmoother, Tracker, TrackSkeleton, TrackStature
 from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
@@ -37,12 +39,9 @@ from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
     "PeopleInFrame",
-    "VideoInfo",
-    "iter_frames",
     "lift_image",
     "read_image",
     "track_video",
-    "video_info",
     "with_known_statures",
 ]
 
@@ -165,7 +164,7 @@ def lift_image(
         scaled = _square_pixels(keypoints, camera)
         args: dict[str, Any] = {
             "focal_px": k.fx, "principal_px": k.principal_px, "image_size": (width, height),
-            "layout": H36M17.name, "confidences": confidences, "model": _resolve_model(model, "detector"),
+            "layout": H36M17.name, "confidences": confidences, "model": resolve_lifter(model, "detector"),
             "min_confidence": min_confidence, "flip_test": flip_test,
         }  # fmt: skip
         if known_statures_mm:
@@ -259,7 +258,6 @@ def with_known_statures(
     one scale; the known people's rescale (their geometric mean) then moves them all
     (``"floor+stature"``). With a camera height the floor already fixed the others' scale.
     """
-    from abspose.api import _stature_ratio
     from abspose.data.augment import ANKLE_HEIGHT_MM
 
     target = np.array([known_mm.get(int(t), np.nan) for t in track_ids], dtype=np.float64)
@@ -278,68 +276,8 @@ def with_known_statures(
         source[others] = "floor+stature"
     source[known] = "stature"
     halfwidth = np.array(lifted.depth_log_halfwidth, dtype=np.float64, copy=True)
-    halfwidth[known] *= _stature_ratio(model) if model is not None else np.nan
+    halfwidth[known] *= stature_interval_ratio(model) if model is not None else np.nan
     return _scaled(lifted, factor, scale_source=source.astype(str), depth_log_halfwidth=halfwidth)
-
-
-@dataclass(frozen=True)
-class VideoInfo:
-    """``fps``, ``frame_count`` (0 when the container does not say), ``width``, ``height``."""
-
-    fps: float
-    frame_count: int
-    width: int
-    height: int
-
-
-def video_info(path: str | Path) -> VideoInfo:
-    """Read a video's frame rate, length and size without decoding it."""
-    import cv2
-
-    path = Path(path)
-    if not path.is_file():
-        raise AbsPoseError(f"{path}: no such video file")
-    cap = cv2.VideoCapture(str(path))
-    try:
-        if not cap.isOpened():
-            raise AbsPoseError(f"{path}: cannot open it as a video (expected MP4, AVI, MOV, ...)")
-        fps = cap.get(cv2.CAP_PROP_FPS)
-        info = VideoInfo(
-            float(fps) if fps and np.isfinite(fps) and fps > 0 else 30.0,
-            max(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT))),
-            int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
-            int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
-        )
-    finally:
-        cap.release()
-    if info.width <= 0 or info.height <= 0:
-        raise AbsPoseError(f"{path}: the video reports no frame size; is it a video file?")
-    return info
-
-
-def iter_frames(path: str | Path, max_frames: int | None = None) -> Iterator[NDArray[np.uint8]]:
-    """Decode a video frame by frame as ``(H, W, 3)`` uint8 RGB (constant memory). A video
-    that ends early (truncated file) stops at its last whole frame; one with no decodable
-    frame raises :class:`AbsPoseError`."""
-    import cv2
-
-    if max_frames is not None and max_frames < 1:
-        raise AbsPoseError(f"max_frames: expected >= 1 frames (or None: all), got {max_frames}")
-    cap = cv2.VideoCapture(str(path))
-    try:
-        if not cap.isOpened():
-            raise AbsPoseError(f"{path}: cannot open it as a video (expected MP4, AVI, MOV, ...)")
-        n = 0
-        while max_frames is None or n < max_frames:
-            ok, bgr = cap.read()
-            if not ok or bgr is None:
-                break
-            n += 1
-            yield np.ascontiguousarray(bgr[..., ::-1])
-        if n == 0:
-            raise AbsPoseError(f"{path}: no frame could be decoded; the file is empty or corrupt")
-    finally:
-        cap.release()
 
 
 def track_video(
@@ -389,7 +327,7 @@ def track_video(
     tracker = tracker or Tracker()
     smoother = RootSmoother(smoothing)
     statures, skeletons = TrackStature(), TrackSkeleton()
-    model = _resolve_model(model, "detector")  # loaded once, not per frame; detector keypoints
+    model = resolve_lifter(model, "detector")  # loaded once, not per frame; detector keypoints
     on_floor: dict[str, Any] = {
         "camera_height_mm": camera_height_mm, "camera_pitch_deg": camera_pitch_deg,
         "camera_roll_deg": camera_roll_deg, "floor": floor,

@@ -4,7 +4,7 @@
 A table is a :class:`TablePlan`: the trainings it needs and how it scores them.
 :func:`run_plan` trains each (or resumes its checkpoint) with
 :func:`~abspose.model.train_lifter` on the benchmark's own frames and cameras, scores the test
-frames with :func:`~abspose.model.benchmark.evaluate_frames`, and :func:`write_table` writes a
+frames with :func:`~abspose.evaluation.evaluate_frames`, and :func:`write_table` writes a
 markdown table beside the paper's numbers (METHOD.md §8) and a JSON of every number.
 
 Trainings are shared between tables through their checkpoint names in ``out_dir``: Table 1's
@@ -315,7 +315,7 @@ def _optimization(tc: TrainConfig, width: int) -> str:
 
 def _fig5(ev: Any, out: Path, table: str, setting: str) -> str:
     """The paper's Fig. 5 for one setting: errors vs distance, focal length, stature; per axis."""
-    from abspose.model.evaluate import plot_evaluation
+    from abspose.evaluation import plot_evaluation
 
     return plot_evaluation(ev, out / f"fig5_{table}.png", f"{table}, {setting}").name
 
@@ -327,8 +327,8 @@ def _all_metrics(groups: Mapping[str, Any], group: str = "all") -> dict[str, flo
 def _evaluate_each(
     models: Mapping[str, Any], trainings: Sequence[Training], test: CameraFrames
 ) -> dict[str, Any]:
-    """Setting -> :class:`~abspose.model.evaluate.Evaluation` of its trained model on ``test``."""
-    from abspose.model.benchmark import evaluate_frames
+    """Setting -> :class:`~abspose.evaluation.Evaluation` of its trained model on ``test``."""
+    from abspose.evaluation import evaluate_frames
 
     return {t.setting: evaluate_frames(models[t.slug], test) for t in trainings}
 
@@ -465,8 +465,8 @@ def _plan_table3(
     lifter = trainings[-1]  # mixture synthesis, as in Table 2's last row
 
     def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
+        from abspose.evaluation import predict_frames
         from abspose.metrics import mrpe
-        from abspose.model.benchmark import predict_frames
         from abspose.skeletons import H36M17
 
         pred = predict_frames(models[lifter.slug], test)
@@ -501,7 +501,7 @@ def _plan_table4(
     p2, test2 = _detector_trainings(gt, det, detector, "h36m-p2", width, every, out)
 
     def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
-        from abspose.model.benchmark import evaluate_frames
+        from abspose.evaluation import evaluate_frames
 
         by1 = evaluate_frames(models[p1[-1].slug], test1, by="group").groups
         by2 = evaluate_frames(models[p2[-1].slug], test2, by="group").groups
@@ -578,7 +578,7 @@ def _plan_table5(data: Benchmarks, width: int, every: int, every_3dhp: int) -> T
 def _figure6(model: Any, test: CameraFrames, path: Path, setting: str) -> str:
     """The paper's Fig. 6: one test frame per sequence, its 2D input and the absolute 3D pose
     (estimate solid, truth dashed) in the camera frame."""
-    from abspose.model.benchmark import predict_frames
+    from abspose.evaluation import predict_frames
     from abspose.viz import save_camera_scenes
 
     picks = []

@@ -7,10 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from abspose import lift
-from abspose.api import _default_model
 from abspose.cli import app
 from abspose.errors import DataError
-from abspose.io import lift_npy
+from abspose.lifters import default_lifter
+from abspose.pipeline import lift_npy
 from tests.conftest import random_pose_cam_mm
 
 
@@ -42,7 +42,7 @@ def test_confidences_in_a_third_column(tmp_path, rng):
 
 
 def test_memory_does_not_grow_with_the_file(tmp_path, rng):
-    model = _default_model()  # loading the weights is not part of the stream
+    model = default_lifter()  # loading the weights is not part of the stream
     base = _keypoints(rng, 100)
     peaks = []
     for copies in (300, 900):  # 30k and 90k poses: 8 and 24 MB of float64

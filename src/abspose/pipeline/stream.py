@@ -55,7 +55,8 @@ def lift_npy(
     Returns:
         N, the number of poses lifted.
     """
-    from abspose.api import _resolve_model, default_model_kind, lift
+    from abspose.api import lift
+    from abspose.lifters import default_model_kind, resolve_lifter
 
     src, dst = Path(src), Path(dst)
     if src.suffix.lower() != ".npy" or dst.suffix.lower() != ".npy":
@@ -69,7 +70,7 @@ def lift_npy(
     if keypoints.ndim != 3 or keypoints.shape[-1] not in (2, 3) or len(keypoints) == 0:
         raise DataError(f"{src}: expected (N, J, 2) or (N, J, 3) keypoints, got {keypoints.shape}")
     kind = default_model_kind(str(lift_kwargs.get("layout", "h36m17")))
-    lift_kwargs["model"] = _resolve_model(lift_kwargs.get("model"), kind)  # loaded once, not per chunk
+    lift_kwargs["model"] = resolve_lifter(lift_kwargs.get("model"), kind)  # loaded once, not per chunk
     n = len(keypoints)
     with atomic_path(dst) as tmp:
         out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(n, 17, 3))

@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from abspose import AbsPoseError
+from abspose.evaluation import evaluate_lifter
 from abspose.model import AbsPoseLifter, LifterConfig
-from abspose.model.evaluate import evaluate_lifter
 from abspose.noise import ErrorModel
 from abspose.skeletons import H36M17
 
