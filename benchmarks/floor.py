@@ -26,8 +26,8 @@ import numpy as np
 from abspose import AbsPoseError, lift
 from abspose.api import default_model_path
 from abspose.data import MocapDataset, split_subjects
-from abspose.data.body import retarget, sample_bodies
-from abspose.data.cameras import VirtualCameraConfig, sample_scene
+from abspose.data.mocap.body import retarget, sample_bodies
+from abspose.data.mocap.cameras import VirtualCameraConfig, sample_scene
 from abspose.errors import DataError
 from abspose.geometry import pose_scale
 from abspose.geometry.floor import floor_contacts, up_from_pitch_roll
@@ -71,7 +71,7 @@ def _errors(scenes: list[dict], noisy: bool, rng: np.random.Generator, **how: ob
             options["floor"] = "auto"
         if how.get("known_first"):
             stature = np.full(len(kp), np.nan)
-            from abspose.data.augment import skeleton_stature_mm
+            from abspose.data.mocap.augment import skeleton_stature_mm
 
             stature[0] = skeleton_stature_mm(sc.joints_cam_mm[0])
             options["stature_mm"] = stature

@@ -3,7 +3,7 @@
 1. **Held-out lab and ReActIdle people, per posture.** The test people of ``abspose.data.SPLITS``
    (lab persons 2001-2002: sit-to-stand, squats, drop jumps, walking; ReActIdle persons
    1014-1015: idle standing) keep their own measured bodies (widths to the Human3.6M
-   convention, ``abspose.data.views.h36m_widths``) and are seen by virtual cameras with the
+   convention, ``abspose.data.mocap.views.h36m_widths``) and are seen by virtual cameras with the
    usual ranges, three per frame, from a fixed seed. Ground-truth 2D.
 2. **Pose2Sim's calibrated 4-camera demo** (``--pose2sim``: the pose2sim 0.3.6 wheel, OpenPose
    detections; ``--pose2sim-videos``: the 0.10.49 wheel, whose videos abspose's MediaPipe
@@ -34,7 +34,7 @@ import numpy as np
 
 import abspose
 from abspose.data import MocapDataset, split_subjects
-from abspose.data.views import view_frames
+from abspose.data.mocap.views import view_frames
 from abspose.evaluation import score_frames
 from abspose.skeletons import H36M17
 

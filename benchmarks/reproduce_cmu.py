@@ -40,7 +40,7 @@ def _data_root() -> Path:
 
 
 def write_standin(out: Path) -> tuple[Path, Path]:
-    from abspose.data.h36m import h36m_cameras, world_to_camera
+    from abspose.data.benchmarks.h36m import h36m_cameras, world_to_camera
     from abspose.geometry import Intrinsics, project
     from abspose.geometry.normalize import pose_scale
     from abspose.noise import load_error_model
@@ -96,7 +96,7 @@ def _views(joints_world_mm: Any, floor_y_mm: Any, size: tuple[int, int], seed: i
 def write_3dhp_standin(out: Path) -> tuple[Path, Path, Path]:
     import scipy.io
 
-    from abspose.data.mmpose import MPI_INF_3DHP17, write_cameras_json
+    from abspose.data.benchmarks.mmpose import MPI_INF_3DHP17, write_cameras_json
     from abspose.skeletons import H36M17
 
     rename = {"neck": "thorax", "head": "nose"}  # 3DHP joint -> the same point's H36M-17 name

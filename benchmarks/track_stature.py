@@ -24,9 +24,9 @@ import numpy as np
 from abspose import lift
 from abspose.api import default_model_path
 from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
-from abspose.data.augment import ANKLE_HEIGHT_MM, body_lengths_mm
-from abspose.data.body import retarget, sample_bodies
-from abspose.data.cameras import sample_cameras
+from abspose.data.mocap.augment import ANKLE_HEIGHT_MM, body_lengths_mm
+from abspose.data.mocap.body import retarget, sample_bodies
+from abspose.data.mocap.cameras import sample_cameras
 from abspose.errors import DataError
 from abspose.geometry import pose_scale
 from abspose.metrics import mpjpe, pa_mpjpe

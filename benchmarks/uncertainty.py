@@ -32,7 +32,7 @@ import numpy as np
 
 import abspose
 from abspose.data import BodyModelConfig, MocapDataset, VirtualCameraConfig, split_subjects
-from abspose.data.views import view_frames
+from abspose.data.mocap.views import view_frames
 from abspose.geometry import pose_scale
 from abspose.model import load_lifter
 from abspose.model.feed import draw_epoch

@@ -69,7 +69,7 @@ def walk_scene(rng: np.random.Generator, k: int, *, height_mm: float, pitch_deg:
     """k frames of the shipped walk on one floor, seen by one camera ``height_mm`` up, pitched
     ``pitch_deg`` down (exact 2D); ``cameras``: :class:`VirtualCameraConfig` fields."""
     from abspose.data import VirtualCameraConfig, sample_dataset
-    from abspose.data.cameras import sample_scene
+    from abspose.data.mocap.cameras import sample_scene
 
     ds = sample_dataset()
     idx = rng.choice(len(ds.joints_world_mm), k, replace=False)

@@ -4,9 +4,9 @@ from typer.testing import CliRunner
 
 from abspose.cli import app
 from abspose.errors import AbsPoseError
-from tests.data.test_h36m import _fake_tree
-from tests.data.test_mmpose import _cameras_pkl, _h36m_npz
-from tests.data.test_mpi_inf_3dhp import _sequence, _write_v5
+from tests.data.benchmarks.test_h36m import _fake_tree
+from tests.data.benchmarks.test_mmpose import _cameras_pkl, _h36m_npz
+from tests.data.benchmarks.test_mpi_inf_3dhp import _sequence, _write_v5
 
 HEADER = ("MPJPE", "PA-MPJPE", "MRPE", "X", "Y", "Z", "3DPCK", "AUC")
 
@@ -43,7 +43,7 @@ def test_mmpose_h36m_with_trusted_pickle_and_with_its_json(tmp_path, rng):
 
 
 def test_mmpose_3dhp_rows_per_scene(tmp_path, rng):
-    from tests.data.test_mmpose import test_3dhp_joints_are_mapped_by_name
+    from tests.data.benchmarks.test_mmpose import test_3dhp_joints_are_mapped_by_name
 
     test_3dhp_joints_are_mapped_by_name(tmp_path, rng)  # writes the npz and cameras_test.pkl
     result = _run("evaluate", "--dataset", "mmpose-3dhp", tmp_path / "mpi_inf_3dhp_test_valid.npz",

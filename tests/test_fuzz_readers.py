@@ -144,7 +144,7 @@ def _read_bvh(path: Path) -> object:
 
 
 def _read_trc(path: Path) -> object:
-    from abspose.data.trc import opencap_joints_mm, read_trc
+    from abspose.data.mocap.trc import opencap_joints_mm, read_trc
 
     markers = read_trc(path)
     try:

@@ -32,6 +32,7 @@ from abspose._cli_media import (
 from abspose._cli_noise import fit_errors, noise_app
 from abspose._console import console, error, warn
 from abspose._device import DEVICE_HELP
+from abspose.data.benchmarks import BENCHMARKS
 from abspose.errors import AbsPoseError
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def data_build(
 ) -> None:
     """Convert every motion source (CMU BVH, ReActIdle BVH, lab TRC trials) to one H36M-17 dataset."""
     from abspose.data import data_root
-    from abspose.data.sources import build_training_set
+    from abspose.data.mocap.sources import build_training_set
 
     root = data_dir if data_dir is not None else data_root()
     assert root is not None
@@ -209,9 +210,9 @@ def data_bodies(
     """Draw bodies from the body model, plot their bone lengths beside Human3.6M's subjects, and
     print each bone's median and 5-95% range."""
     from abspose.data import BodyModelConfig, MocapDataset, sample_bodies
-    from abspose.data.augment import BONE_GROUPS
-    from abspose.data.body import H36M_TRAINING_BONES_MM
-    from abspose.data.stats import bone_medians_by_rig
+    from abspose.data.mocap.augment import BONE_GROUPS
+    from abspose.data.mocap.body import H36M_TRAINING_BONES_MM
+    from abspose.data.mocap.stats import bone_medians_by_rig
     from abspose.skeletons import H36M17
     from abspose.viz import plot_body_lengths
 
@@ -471,9 +472,6 @@ def fit_spread(
     console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
-BENCHMARKS = ("h36m", "mmpose-h36m", "mmpose-3dhp", "3dhp-test")
-
-
 @app.command()
 def evaluate(
     dataset: Annotated[
@@ -547,7 +545,12 @@ def evaluate(
     from abspose.model import load_lifter
 
     if dataset in BENCHMARKS:
-        frames = _benchmark_frames(dataset, files or [], cameras, trust_pickle, protocol, universal, subjects)
+        from abspose.data.benchmarks import read_benchmark
+        from abspose.data.benchmarks._pickle import PickleWarning
+
+        with _echo_warnings(PickleWarning):
+            frames = read_benchmark(dataset, files or [], cameras=cameras, trust_pickle=trust_pickle,
+                                    protocol=protocol, universal=universal, subjects=subjects)  # fmt: skip
         if model is None and dataset == "h36m" and files is not None and len(files) == 2:
             model = default_model_path("detector")  # a detector's 2D: the detector-trained model
             console.print(f"2D from {files[1].name}: lifting with the shipped detector model {model.name}")
@@ -594,52 +597,6 @@ def evaluate(
     if plot is not None:
         plot_evaluation(ev, plot, title=f"{split} split, focal {focal_min:g}-{focal_max:g} px")
         console.print(f"wrote {plot}")
-
-
-def _benchmark_frames(
-    kind: str,
-    files: list[Path],
-    cameras: Path | None,
-    trust_pickle: bool,
-    protocol: str,
-    universal: bool,
-    subjects: str | None = None,
-) -> Any:
-    """The test frames of a benchmark (see `evaluate --dataset`)."""
-
-    from abspose.data import read_3dhp_test, read_mmpose, read_videopose3d
-    from abspose.data._pickle import PickleWarning
-    from abspose.data.frames import test_subjects
-
-    want = {"h36m": "data_3d_h36m.npz [data_2d_h36m_<detector>.npz]", "mmpose-h36m": "h36m_test.npz",
-            "mmpose-3dhp": "mpi_inf_3dhp_test_valid.npz", "3dhp-test": "the MPI-INF-3DHP folder"}  # fmt: skip
-    if not files or len(files) > (2 if kind == "h36m" else 1):
-        raise AbsPoseError(
-            f"--dataset {kind}: expected {want[kind]} as argument, got {[str(f) for f in files]}"
-        )
-    wanted = test_subjects(protocol, subjects)
-    with _echo_warnings(PickleWarning):
-        if kind == "h36m":
-            frames = read_videopose3d(
-                files[0], files[1] if len(files) > 1 else None, trust_pickle=trust_pickle
-            )
-        elif kind == "3dhp-test":
-            frames = read_3dhp_test(files[0], universal=universal)
-        else:
-            if cameras is None:
-                raise AbsPoseError(
-                    f"--dataset {kind}: expected --cameras (MMPose's cameras .pkl or its .json)"
-                )
-            frames = read_mmpose(files[0], cameras, "h36m" if kind == "mmpose-h36m" else "3dhp",
-                                 trust_pickle=trust_pickle)  # fmt: skip
-    if kind in ("h36m", "mmpose-h36m"):
-        frames = frames.subjects(wanted)
-        if len(frames) == 0:
-            raise AbsPoseError(
-                f"{frames.name}: no frames of subjects {list(wanted)}; pass --subjects with the ones the "
-                "file holds, or --protocol all"
-            )
-    return frames
 
 
 def _evaluate_benchmark(frames: Any, model: Path | None, by: str, plot: Path | None, flip_test: bool) -> None:
@@ -790,7 +747,7 @@ def lift(
 
 def _print_summary(dataset: MocapDataset) -> None:
     from abspose.data import SPLITS
-    from abspose.data.stats import bone_stats_by_rig
+    from abspose.data.mocap.stats import bone_stats_by_rig
 
     table = Table(title="split (by CMU subject)")
     for col in ("split", "subjects", "frames"):

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from abspose import AbsPoseError
 from abspose.data import sample_dataset
-from abspose.data.cameras import VirtualCameraConfig, sample_scene
-from abspose.data.postures import pose_posture
+from abspose.data.mocap.cameras import VirtualCameraConfig, sample_scene
+from abspose.data.mocap.postures import pose_posture
 from abspose.errors import DataError
 from abspose.geometry import project
 from abspose.geometry.camera import Intrinsics

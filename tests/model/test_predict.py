@@ -142,7 +142,7 @@ def test_flip_test_is_exactly_mirror_equivariant(seed):
 def test_with_stature_uses_the_stature_the_depth_stands_for(walk_cam_mm):
     """Limbs shrunk towards the root with the depth right: the 2D-consistent stature keeps the
     depth; the skeleton's own stature would push it away by the shrink factor."""
-    from abspose.data.augment import skeleton_stature_mm
+    from abspose.data.mocap.augment import skeleton_stature_mm
     from abspose.model.predict import Prediction
 
     truth = walk_cam_mm[:5] + np.array([300.0, 100.0, 5000.0])  # (5, 17, 3)

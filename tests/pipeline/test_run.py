@@ -173,7 +173,7 @@ def test_track_video_gives_each_track_one_stature(tmp_path, walk_cam_mm):
 def test_track_video_gives_each_track_one_skeleton(tmp_path, walk_cam_mm):
     """Every frame of a track is rebuilt on the running median of its bone lengths (causal),
     bone directions and the root kept."""
-    from abspose.data.augment import body_lengths_mm
+    from abspose.data.mocap.augment import body_lengths_mm
 
     path = write_video(tmp_path / "clip.mp4", 12)
     cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
@@ -256,7 +256,7 @@ def test_one_known_person_fixes_the_scale_of_everyone_on_the_floor():
     implied = np.array([1700.0, 1750.0, 1600.0])
     got = with_known_statures(lifted, np.array([4, 7, 9]), implied, {4: 1870.0, 5: 1500.0}, model)
     factor = got.root_cam_mm[:, 2] / joints[:, 0, 2]
-    from abspose.data.augment import ANKLE_HEIGHT_MM
+    from abspose.data.mocap.augment import ANKLE_HEIGHT_MM
 
     known = (1870.0 - ANKLE_HEIGHT_MM) / (1700.0 - ANKLE_HEIGHT_MM)
     np.testing.assert_allclose(factor, [known, known, 1.0])  # the floor ties person 7 to person 4
@@ -290,7 +290,7 @@ def test_video_frames_with_feet_at_the_cameras_height_keep_the_lifters_scale(tmp
 
 
 def test_lift_image_one_known_person_fixes_the_others_on_the_floor():
-    from abspose.data.augment import skeleton_stature_mm
+    from abspose.data.mocap.augment import skeleton_stature_mm
     from tests.conftest import walk_scene
 
     sc = walk_scene(np.random.default_rng(2), 2, height_mm=1500.0, pitch_deg=8.0, focal_px=(500.0, 500.0),

@@ -89,7 +89,7 @@ def test_track_stature_weights_frames_by_how_sure_they_are():
 
 
 def test_with_bone_lengths_reaches_the_lengths_and_keeps_directions(rng):
-    from abspose.data.augment import body_lengths_mm
+    from abspose.data.mocap.augment import body_lengths_mm
     from abspose.pipeline.tracking import with_bone_lengths
 
     poses = rng.normal(0.0, 300.0, (3, 17, 3))

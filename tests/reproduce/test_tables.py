@@ -9,16 +9,16 @@ from typer.testing import CliRunner
 
 from abspose.cli import app
 from abspose.data import read_videopose3d
-from abspose.data.h36m import H36M_KEEP_32, h36m_cameras, world_to_camera
+from abspose.data.benchmarks.h36m import H36M_KEEP_32, h36m_cameras, world_to_camera
 from abspose.errors import AbsPoseError
 from abspose.geometry import Intrinsics, project
 from abspose.reproduce import PAPER, Benchmarks, TableResult, plan_table, run_plan, write_table
 from abspose.reproduce.tables import _mehta_roots
 from abspose.skeletons import H36M17
 from tests.conftest import random_pose_cam_mm
-from tests.data.test_h36m import _fake_tree
-from tests.data.test_mmpose import _cameras_pkl, in_3dhp_order
-from tests.data.test_mpi_inf_3dhp import _sequence, _write_v5
+from tests.data.benchmarks.test_h36m import _fake_tree
+from tests.data.benchmarks.test_mmpose import _cameras_pkl, in_3dhp_order
+from tests.data.benchmarks.test_mpi_inf_3dhp import _sequence, _write_v5
 
 TINY = ["--width", "16", "--epochs", "1", "--batch-size", "32", "--device", "cpu"]
 

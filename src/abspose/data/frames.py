@@ -1,7 +1,7 @@
 """Frames of the benchmark datasets (Human3.6M, MPI-INF-3DHP) in one form, and their protocols.
 
-Every adapter (:mod:`abspose.data.h36m`, :mod:`abspose.data.mmpose`,
-:mod:`abspose.data.mpi_inf_3dhp`) returns :class:`CameraFrames`: camera-frame joints in the
+Every adapter (:mod:`abspose.data.benchmarks.h36m`, :mod:`abspose.data.benchmarks.mmpose`,
+:mod:`abspose.data.benchmarks.mpi_inf_3dhp`) returns :class:`CameraFrames`: camera-frame joints in the
 H36M-17 order [mm], the 2D input [px] and each frame's intrinsics, with subject, action,
 camera and scene-group labels. Protocols are subject splits over them:
 

@@ -22,8 +22,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose.data.augment import skeleton_stature_mm
 from abspose.data.frames import CameraFrames
+from abspose.data.mocap.augment import skeleton_stature_mm
 from abspose.errors import ShapeError
 from abspose.lifters import lift_h36m17
 from abspose.metrics import GroupErrors, PoseErrorAccumulator, mpjpe

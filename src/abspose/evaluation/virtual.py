@@ -12,10 +12,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose.data.augment import BodyScaleConfig
-from abspose.data.body import BodyModelConfig
-from abspose.data.cameras import VirtualCameraConfig
-from abspose.data.dataset import MocapDataset
+from abspose.data.mocap.augment import BodyScaleConfig
+from abspose.data.mocap.body import BodyModelConfig
+from abspose.data.mocap.cameras import VirtualCameraConfig
+from abspose.data.mocap.dataset import MocapDataset
 from abspose.errors import AbsPoseError
 from abspose.evaluation.frames import Evaluation, scored
 from abspose.geometry.normalize import pose_scale

@@ -65,7 +65,7 @@ RAISED_FOOT_MM = 25.0
 #: Height of a contact ankle's joint centre above the floor [mm]: the median over the training
 #: split's frames that :func:`floor_contacts` counts as standing (CMU, ReActIdle and lab
 #: people; 25th-75th percentile 85-111 mm; 80 mm when standing still,
-#: :data:`~abspose.data.augment.ANKLE_HEIGHT_MM`).
+#: :data:`~abspose.data.mocap.augment.ANKLE_HEIGHT_MM`).
 CONTACT_ANKLE_MM = 92.0
 #: Spread of that height [mm] (the interquartile range over 1.35).
 CONTACT_ANKLE_SIGMA_MM = 20.0

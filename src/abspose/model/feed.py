@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose.data.augment import BodyScaleConfig
-from abspose.data.body import BodyModelConfig
-from abspose.data.cameras import VirtualCameraConfig
-from abspose.data.dataset import MocapDataset
 from abspose.data.frames import CameraFrames
-from abspose.data.postures import PostureConfig
-from abspose.data.samples import sample_views
+from abspose.data.mocap.augment import BodyScaleConfig
+from abspose.data.mocap.body import BodyModelConfig
+from abspose.data.mocap.cameras import VirtualCameraConfig
+from abspose.data.mocap.dataset import MocapDataset
+from abspose.data.mocap.postures import PostureConfig
+from abspose.data.mocap.samples import sample_views
 from abspose.errors import AbsPoseError
 from abspose.geometry.flip import flip_joints_cam, flip_keypoints_px
 from abspose.geometry.normalize import pose_scale
@@ -93,7 +93,7 @@ def frames_epoch(
 ) -> LiftingArrays:
     """One epoch of a benchmark's own frames and real cameras (Human3.6M, MPI-INF-3DHP): the
     same flip and error synthesis as :func:`draw_epoch`, no virtual cameras or body changes."""
-    from abspose.data.augment import skeleton_stature_mm
+    from abspose.data.mocap.augment import skeleton_stature_mm
 
     _check_noise(noise)
     stature = skeleton_stature_mm(frames.joints_cam_mm)

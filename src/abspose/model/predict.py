@@ -24,7 +24,7 @@ def implied_stature_mm(
 
     A lifter's limbs come out shorter than its depth implies (regression to the mean), so a
     prediction projects smaller than its keypoints. The stature its depth stands for is the
-    skeleton's chain (:func:`~abspose.data.augment.skeleton_stature_mm` less the ankle height)
+    skeleton's chain (:func:`~abspose.data.mocap.augment.skeleton_stature_mm` less the ankle height)
     times the keypoints' RMS spread over the projection's, plus the ankle height. Joints whose
     keypoint is NaN (missing) are left out of both spreads.
 
@@ -32,7 +32,7 @@ def implied_stature_mm(
         joints_cam_mm: ``(N, 17, 3)`` H36M-17 poses [mm]; keypoints_px: ``(N, 17, 2)`` [px];
         focal_px: ``(N,)`` [px]; principal_px: ``(N, 2)`` [px].
     """
-    from abspose.data.augment import ANKLE_HEIGHT_MM, skeleton_stature_mm
+    from abspose.data.mocap.augment import ANKLE_HEIGHT_MM, skeleton_stature_mm
 
     J = np.asarray(joints_cam_mm, dtype=np.float64)
     kp = as_float_array(keypoints_px, "keypoints_px").reshape(J.shape[0], J.shape[1], 2)
@@ -90,7 +90,7 @@ class Prediction:
         predicted depth stands for is the skeleton's stature times the ratio of the keypoints'
         spread σ to the projection's. Without them, the skeleton's own stature is used.
         """
-        from abspose.data.augment import ANKLE_HEIGHT_MM, skeleton_stature_mm
+        from abspose.data.mocap.augment import ANKLE_HEIGHT_MM, skeleton_stature_mm
 
         height = as_float_array(stature_mm, "stature_mm")
         try:

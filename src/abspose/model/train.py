@@ -26,11 +26,11 @@ import torch
 
 from abspose._device import resolve_device
 from abspose._safetensors import load_optimizer_tensors, optimizer_tensors
-from abspose.data.body import BodyModelConfig
-from abspose.data.cameras import VirtualCameraConfig
-from abspose.data.dataset import MocapDataset
 from abspose.data.frames import CameraFrames
-from abspose.data.postures import PostureConfig
+from abspose.data.mocap.body import BodyModelConfig
+from abspose.data.mocap.cameras import VirtualCameraConfig
+from abspose.data.mocap.dataset import MocapDataset
+from abspose.data.mocap.postures import PostureConfig
 from abspose.errors import AbsPoseError
 from abspose.metrics import mpjpe, mrpe
 from abspose.model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
-from abspose.data.dataset import MocapDataset
+from abspose.data.mocap.dataset import MocapDataset
 from abspose.errors import AbsPoseError
 from abspose.model.config import LifterConfig
 from abspose.model.loss import depth_target

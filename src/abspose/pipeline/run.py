@@ -219,7 +219,7 @@ def _with_track_stature(
     lifted: LiftResult, implied: NDArray[np.float64], stature_mm: NDArray[np.float64]
 ) -> LiftResult:
     """Each person scaled about the camera centre from its ``implied`` stature to its track's."""
-    from abspose.data.augment import ANKLE_HEIGHT_MM
+    from abspose.data.mocap.augment import ANKLE_HEIGHT_MM
 
     factor = np.where(np.isfinite(implied), (stature_mm - ANKLE_HEIGHT_MM) / (implied - ANKLE_HEIGHT_MM), 1.0)
     return _scaled(
@@ -258,7 +258,7 @@ def with_known_statures(
     one scale; the known people's rescale (their geometric mean) then moves them all
     (``"floor+stature"``). With a camera height the floor already fixed the others' scale.
     """
-    from abspose.data.augment import ANKLE_HEIGHT_MM
+    from abspose.data.mocap.augment import ANKLE_HEIGHT_MM
 
     target = np.array([known_mm.get(int(t), np.nan) for t in track_ids], dtype=np.float64)
     known = np.isfinite(target) & np.isfinite(implied_mm)

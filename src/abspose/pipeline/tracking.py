@@ -209,7 +209,7 @@ class TrackSkeleton:
 
     def __call__(self, track_ids: NDArray[np.int64], joints_mm: NDArray[np.float64]) -> NDArray[np.float64]:
         """``(P,)`` ids and ``(P, 17, 3)`` poses [mm] -> the poses on their tracks' skeletons."""
-        from abspose.data.augment import body_lengths_mm
+        from abspose.data.mocap.augment import body_lengths_mm
 
         lengths = body_lengths_mm(joints_mm)  # (P, 17)
         median = np.empty_like(lengths)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from abspose.data.augment import BONE_GROUPS
-from abspose.data.body import H36M_TRAINING_SUBJECTS_MM, Bodies
+from abspose.data.mocap.augment import BONE_GROUPS
+from abspose.data.mocap.body import H36M_TRAINING_SUBJECTS_MM, Bodies
 from abspose.skeletons import H36M17
 from abspose.viz.skeleton import save_figure
 

@@ -7,7 +7,7 @@ Files (researchers bring their own; Human3.6M's licence forbids redistribution):
   {subject: {action: [4 cameras x (T, 17, 2) px]}}, plus ``metadata``.
 
 Both store Python dictionaries, so numpy pickles them: they are read only with
-``trust_pickle=True`` (see :mod:`abspose.data._pickle`). The 17 joints kept of the 32 are
+``trust_pickle=True`` (see :mod:`abspose.data.benchmarks._pickle`). The 17 joints kept of the 32 are
 VideoPose3D's, already in abspose's H36M-17 order. The cameras' intrinsics and extrinsics are
 data in the package (``assets/h36m_cameras.json``, with its source); world to camera is
 ``X_cam = R(q)ᵀ (X_world - t)``. Without a 2D file the keypoints are the ground truth
@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial.transform import Rotation
 
-from abspose.data._pickle import load_npz_with_objects
+from abspose.data.benchmarks._pickle import load_npz_with_objects
 from abspose.data.frames import CameraFrames, concat_frames, labels
 from abspose.errors import DataError
 from abspose.geometry.camera import Intrinsics, project

@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose.data.augment import ANKLE_HEIGHT_MM
-from abspose.data.body import H36M_TRAINING_BONES_MM, body_lengths_mm, retarget
-from abspose.data.cameras import VirtualCameraConfig
-from abspose.data.dataset import MocapDataset
 from abspose.data.frames import CameraFrames
-from abspose.data.samples import sample_views
+from abspose.data.mocap.augment import ANKLE_HEIGHT_MM
+from abspose.data.mocap.body import H36M_TRAINING_BONES_MM, body_lengths_mm, retarget
+from abspose.data.mocap.cameras import VirtualCameraConfig
+from abspose.data.mocap.dataset import MocapDataset
+from abspose.data.mocap.samples import sample_views
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
 
@@ -73,7 +73,7 @@ def posture_labels(dataset: MocapDataset) -> NDArray[np.str_]:
 def h36m_widths(joints_mm: Any) -> NDArray[np.float64]:
     """``(N, 17, 3)`` poses with the pelvis-hip and thorax-shoulder bones set to Human3.6M's
     proportion of each pose's own thigh and upper arm; every other bone and direction kept
-    (through :func:`~abspose.data.body.retarget`, which keeps the knees and elbows in place)."""
+    (through :func:`~abspose.data.mocap.body.retarget`, which keeps the knees and elbows in place)."""
     P = np.asarray(joints_mm, dtype=np.float64)
     L = body_lengths_mm(P)
     hips, knees = H36M17.indices(["l_hip", "r_hip"]), H36M17.indices(["l_knee", "r_knee"])

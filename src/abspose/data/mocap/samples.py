@@ -1,8 +1,8 @@
 """Training samples in one call: a body per pose, new postures, then a virtual camera per pose.
 
-Each pose is retargeted to a body drawn from the body model (:mod:`abspose.data.body`,
+Each pose is retargeted to a body drawn from the body model (:mod:`abspose.data.mocap.body`,
 ``BodyModelConfig``: Human3.6M-17 joint convention, adult anthropometry), then a share of the
-poses get a new posture or another pose's limbs (:mod:`abspose.data.postures`), then a virtual
+poses get a new posture or another pose's limbs (:mod:`abspose.data.mocap.postures`), then a virtual
 camera. The older ``BodyScaleConfig`` (the rigs' bodies rescaled to a stature, bone jitter) is
 still accepted.
 
@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from abspose.data.augment import BodyScaleConfig, random_bone_factors, scale_bones, skeleton_stature_mm
-from abspose.data.body import BodyModelConfig, retarget, sample_bodies
-from abspose.data.cameras import CameraSamples, VirtualCameraConfig, sample_cameras
-from abspose.data.dataset import MocapDataset
-from abspose.data.postures import PostureConfig, augment_postures
+from abspose.data.mocap.augment import BodyScaleConfig, random_bone_factors, scale_bones, skeleton_stature_mm
+from abspose.data.mocap.body import BodyModelConfig, retarget, sample_bodies
+from abspose.data.mocap.cameras import CameraSamples, VirtualCameraConfig, sample_cameras
+from abspose.data.mocap.dataset import MocapDataset
+from abspose.data.mocap.postures import PostureConfig, augment_postures
 
 __all__ = ["sample_dataset_views", "sample_views"]
 
@@ -47,7 +47,7 @@ def sample_views(
         floor_y_mm: ``(N,)`` or scalar floor height [mm].
         rng: random generator; the same seed and inputs give the same samples.
         cameras: camera ranges (default :class:`VirtualCameraConfig`).
-        body: the bodies (default :class:`~abspose.data.body.BodyModelConfig`).
+        body: the bodies (default :class:`~abspose.data.mocap.body.BodyModelConfig`).
         augment: False keeps the captured bodies.
         postures: posture changes after the body (None: none).
     """

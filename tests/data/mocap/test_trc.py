@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from abspose.data import convert_bvh, sample_bvh_path
-from abspose.data.trc import opencap_joints_mm, read_trc
+from abspose.data.mocap.trc import opencap_joints_mm, read_trc
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
 

@@ -4,7 +4,7 @@
 older v5 files are read with scipy) holds per frame ``annot2`` (17 x 2 px), ``annot3`` and
 ``univ_annot3`` (17 x 3 mm, camera frame; ``univ_`` rescaled to a universal skeleton),
 ``valid_frame`` and ``activity_annotation`` (1-7). The 17 joints are in
-:data:`~abspose.data.mmpose.MPI_INF_3DHP17` order and are mapped to H36M-17 by name.
+:data:`~abspose.data.benchmarks.mmpose.MPI_INF_3DHP17` order and are mapped to H36M-17 by name.
 
 The intrinsics are not in the files: each sequence's ``fx, cx`` and ``fy, cy`` are fitted by
 least squares to ``u·Z = fx·X + cx·Z`` over all its annotated joints (as MMPose's converter
@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from abspose.data.benchmarks.mmpose import to_h36m17
 from abspose.data.frames import MPI_INF_3DHP_GROUPS, CameraFrames, concat_frames, labels
-from abspose.data.mmpose import to_h36m17
 from abspose.errors import AbsPoseError, DataError
 
 __all__ = ["ACTIVITIES", "fit_intrinsics", "read_3dhp_test"]

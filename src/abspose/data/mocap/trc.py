@@ -26,7 +26,7 @@ AddBiomechanics lab trials (``C7``, ``R_Sternum``, ``R_Shoulder`` (acromion), ``
   15 mm medially: the glenohumeral centre lies below and inside the acromion.
 * **elbows / wrists**: the midpoints of the lateral and medial epicondyle markers and of the
   radial and ulnar styloid markers.
-* **spine**: Human3.6M's definition (:func:`abspose.data.body.place_spine`).
+* **spine**: Human3.6M's definition (:func:`abspose.data.mocap.body.place_spine`).
 * **neck/nose and head**: no trial has head markers, so they follow the trunk: neck/nose 117 mm
   above the thorax along the trunk, tilted 20° forward; head 115 mm beyond it along the trunk.
   These two joints carry no head motion of their own.
@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose.data.body import place_spine
+from abspose.data.mocap.body import place_spine
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
 

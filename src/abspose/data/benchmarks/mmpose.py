@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose._files import write_text_atomic
-from abspose.data._pickle import load_pickle
+from abspose.data.benchmarks._pickle import load_pickle
 from abspose.data.frames import MPI_INF_3DHP_GROUPS, CameraFrames, labels
 from abspose.errors import DataError
 from abspose.skeletons import H36M17, Skeleton

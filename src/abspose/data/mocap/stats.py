@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from abspose.data.augment import BONE_GROUPS, body_lengths_mm, bone_lengths_mm
-from abspose.data.dataset import MocapDataset
+from abspose.data.mocap.augment import BONE_GROUPS, body_lengths_mm, bone_lengths_mm
+from abspose.data.mocap.dataset import MocapDataset
 from abspose.skeletons import H36M17
 
 __all__ = ["LIMB_BONES", "BoneStats", "bone_medians_by_rig", "bone_stats_by_rig"]
@@ -53,7 +53,7 @@ def bone_stats_by_rig(dataset: MocapDataset) -> dict[str, dict[str, BoneStats]]:
 
 def bone_medians_by_rig(dataset: MocapDataset) -> dict[str, dict[str, float]]:
     """``{rig: {bone group: median length [mm]}}`` over the frames of each rig (groups of
-    :data:`~abspose.data.augment.BONE_GROUPS`, named by their first joint)."""
+    :data:`~abspose.data.mocap.augment.BONE_GROUPS`, named by their first joint)."""
     rigs = dataset.clip_rigs[dataset.clip_index]
     lengths = body_lengths_mm(dataset.joints_world_mm)  # (N, 17)
     out: dict[str, dict[str, float]] = {}

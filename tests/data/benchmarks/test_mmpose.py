@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from abspose.data import MPI_INF_3DHP17, read_cameras, read_mmpose, write_cameras_json
-from abspose.data.mmpose import to_h36m17
+from abspose.data.benchmarks.mmpose import to_h36m17
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
 from tests.conftest import random_pose_cam_mm

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from abspose.data import h36m_cameras, protocol_split, read_videopose3d, world_to_camera
-from abspose.data.h36m import H36M_KEEP_32
+from abspose.data.benchmarks.h36m import H36M_KEEP_32
 from abspose.errors import DataError
 from abspose.evaluation import score_frames
 

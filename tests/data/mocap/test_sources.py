@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 
 from abspose.data import SPLITS, MocapDataset, convert_bvh, sample_bvh_path
-from abspose.data.body import body_lengths_mm
-from abspose.data.cmu import Clip
-from abspose.data.sources import (
+from abspose.data.mocap.body import body_lengths_mm
+from abspose.data.mocap.cmu import Clip
+from abspose.data.mocap.sources import (
     LAB_PEOPLE,
     concat_datasets,
     convert_lab_trials,
     convert_reactidle,
     to_dataset,
 )
-from abspose.data.views import h36m_widths, posture_labels, view_frames
+from abspose.data.mocap.views import h36m_widths, posture_labels, view_frames
 from abspose.skeletons import H36M17
 
 

@@ -22,7 +22,7 @@ from abspose.errors import AbsPoseError
 __all__ = ["SPLITS", "split_subjects"]
 
 #: Subjects per split: CMU numbers, ReActIdle persons as 1000 + NNN, lab-trial persons 2001...
-#: (:data:`abspose.data.sources.LAB_PEOPLE`). The lab test people include the only real
+#: (:data:`abspose.data.mocap.sources.LAB_PEOPLE`). The lab test people include the only real
 #: sit-to-stand trials, so sitting is tested on a person no training frame has.
 SPLITS: dict[str, tuple[int, ...]] = {
     "train": (

@@ -9,10 +9,10 @@ turned with the head joint's world rotation.
 Approximations, all documented here:
 
 * ``pelvis`` is mid-thighs (hip joint centres), as in Human3.6M.
-* ``spine`` is placed as Human3.6M places it (:func:`abspose.data.body.place_spine`: 48.5% of
+* ``spine`` is placed as Human3.6M places it (:func:`abspose.data.mocap.body.place_spine`: 48.5% of
   the way up from the pelvis to the thorax, 6.9% of that distance towards the back).
 * Bone lengths are the rigs' own; training retargets every pose to a body of the body model
-  (:mod:`abspose.data.body`), which sets Human3.6M's hip and shoulder widths.
+  (:mod:`abspose.data.mocap.body`), which sets Human3.6M's hip and shoulder widths.
 * ``nose`` is mid-eyes (daz, iclone) or 90 mm forward / 30 mm down of the ASF head joint.
 * ``head_top`` is 150 mm (daz, iclone; 100 mm for the ASF rig, whose head joint is higher)
   beyond the head joint along the rest-pose neck→head direction.
@@ -27,8 +27,8 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose.data.body import place_spine
-from abspose.data.bvh import BvhMotion
+from abspose.data.mocap.body import place_spine
+from abspose.data.mocap.bvh import BvhMotion
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
 

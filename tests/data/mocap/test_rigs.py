@@ -2,8 +2,8 @@ import pytest
 
 from abspose import DataError
 from abspose.data import RIGS, convert_bvh, detect_rig, sample_bvh_path
-from abspose.data.augment import bone_lengths_mm
-from abspose.data.stats import bone_stats_by_rig
+from abspose.data.mocap.augment import bone_lengths_mm
+from abspose.data.mocap.stats import bone_stats_by_rig
 
 # Adult joint-centre lengths [mm]: Winter's segment proportions (thigh 0.245 H, shank 0.246 H,
 # upper arm 0.186 H) for statures 1.45-2.0 m, widened 10% below for joint-centre placement

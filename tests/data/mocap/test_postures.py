@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from abspose.data import convert_bvh, floor_height_mm, sample_bvh_path
-from abspose.data.body import body_lengths_mm, retarget, sample_bodies
-from abspose.data.postures import (
+from abspose.data.mocap.body import body_lengths_mm, retarget, sample_bodies
+from abspose.data.mocap.postures import (
     FLOOR_CLEARANCE_MM,
     JOINT_LIMITS_DEG,
     POSTURES,

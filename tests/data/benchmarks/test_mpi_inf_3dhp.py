@@ -5,10 +5,10 @@ import pytest
 import scipy.io
 
 from abspose.data import read_3dhp_test
-from abspose.data.mpi_inf_3dhp import fit_intrinsics
+from abspose.data.benchmarks.mpi_inf_3dhp import fit_intrinsics
 from abspose.errors import DataError
 from tests.conftest import random_pose_cam_mm
-from tests.data.test_mmpose import in_3dhp_order
+from tests.data.benchmarks.test_mmpose import in_3dhp_order
 
 F, C = (1683.98, 1671.5), (939.9, 560.1)
 

@@ -3,7 +3,7 @@ import pytest
 
 from abspose import DataError
 from abspose.data import SPLITS, MocapDataset, convert_bvh, convert_cmu, resample, sample_bvh_path
-from abspose.data.cmu import header_fps, leading_tpose_frames
+from abspose.data.mocap.cmu import header_fps, leading_tpose_frames
 
 
 def test_sample_conversion_drops_the_tpose():

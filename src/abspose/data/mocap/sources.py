@@ -8,7 +8,7 @@ person gets a subject number of its own, so splits stay by person across sources
   hold the same person share a number (``grf/Subject4`` and ``grf/OpenCapUnfiltered``;
   ``osim/LaiArnoldSubject5`` and ``osim/DetectMarkerFlip``, whose files are the same trials).
 
-Trials whose marker set lacks what :func:`abspose.data.trc.opencap_joints_mm` needs (running
+Trials whose marker set lacks what :func:`abspose.data.mocap.trc.opencap_joints_mm` needs (running
 trials without sternum markers, gait trials without pelvis markers) are skipped and reported.
 """
 
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from abspose.data.cmu import Clip, floor_height_mm, header_fps, leading_tpose_frames, resample
-from abspose.data.dataset import MocapDataset
-from abspose.data.rigs import REACTIDLE
-from abspose.data.trc import opencap_joints_mm, read_trc
+from abspose.data.mocap.cmu import Clip, floor_height_mm, header_fps, leading_tpose_frames, resample
+from abspose.data.mocap.dataset import MocapDataset
+from abspose.data.mocap.rigs import REACTIDLE
+from abspose.data.mocap.trc import opencap_joints_mm, read_trc
 from abspose.errors import DataError
 
 __all__ = [
@@ -91,7 +91,7 @@ def convert_reactidle(
 ) -> tuple[MocapDataset, list[Clip]]:
     """Convert ReActIdle's ``genuine/`` and ``acted/`` BVH clips (idle standing, 24 fps) at ``fps``
     (default 3 Hz: idle motion is slow, and 20 minutes of it would swamp the other postures)."""
-    from abspose.data.bvh import read_bvh
+    from abspose.data.mocap.bvh import read_bvh
 
     files = sorted(Path(folder).glob("*/*.bvh"))
     if not files:
@@ -189,7 +189,7 @@ def build_training_set(
     Sources that are absent are skipped. Returns the dataset and ``{source or trial: reason}``
     for what was skipped.
     """
-    from abspose.data.cmu import convert_cmu
+    from abspose.data.mocap.cmu import convert_cmu
 
     root = Path(data_dir)
     parts: list[MocapDataset] = []

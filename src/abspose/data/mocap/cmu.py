@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from abspose.data.augment import ANKLE_HEIGHT_MM
-from abspose.data.bvh import check_bvh_structure, read_bvh
-from abspose.data.dataset import MocapDataset
+from abspose.data.mocap.augment import ANKLE_HEIGHT_MM
+from abspose.data.mocap.bvh import check_bvh_structure, read_bvh
+from abspose.data.mocap.dataset import MocapDataset
+from abspose.data.mocap.rigs import Rig, detect_rig
 from abspose.data.paths import sample_bvh_path
-from abspose.data.rigs import Rig, detect_rig
 from abspose.errors import DataError
 from abspose.skeletons import H36M17
 

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from abspose.data import convert_bvh, sample_bvh_path
-from abspose.data.augment import skeleton_stature_mm
-from abspose.data.body import (
+from abspose.data.mocap.augment import skeleton_stature_mm
+from abspose.data.mocap.body import (
     H36M_TRAINING_BONES_MM,
     SPINE_ALONG,
     SPINE_BACK,

@@ -27,7 +27,7 @@ The model, per body:
 5. The body is rescaled so its skeleton stature is exactly the drawn stature: the stature
    prior stays what step 1 says.
 
-*Skeleton stature* (:func:`abspose.data.augment.skeleton_stature_mm`): ankle height + shin +
+*Skeleton stature* (:func:`abspose.data.mocap.augment.skeleton_stature_mm`): ankle height + shin +
 thigh + the pelvis-spine-thorax-nose-head bones; the five Human3.6M training subjects have
 1661-1785 mm.
 """
@@ -41,7 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose._checks import check_points
-from abspose.data.augment import ANKLE_HEIGHT_MM, BONE_GROUPS, body_lengths_mm, keep_lower_ankle
+from abspose.data.mocap.augment import ANKLE_HEIGHT_MM, BONE_GROUPS, body_lengths_mm, keep_lower_ankle
 from abspose.errors import AbsPoseError
 from abspose.skeletons import H36M17
 
