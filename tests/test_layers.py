@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("abspose.estimator2d", "abspose.viz"),
     ("abspose.pipeline",),
     ("abspose.evaluation", "abspose.reproduce"),
-    ("abspose.cli", "abspose._cli_media", "abspose._cli_noise", "abspose"),
+    ("abspose.cli", "abspose"),
 ]  # fmt: skip
 
 

@@ -71,6 +71,8 @@ def test_qualisys_calibration_and_demo_fixture():
     assert loo.valid.mean() > 0.5 and np.median(d) < 60.0  # real detections: tens of px
     real = measure_errors(capture, fit_frames=2)
     assert real.errors.shape == (12, 17, 2) and len(real.fit) == 8 and len(real.held_out) == 4
+    complete = real.held_out_complete  # whole vectors only: every joint measured
+    assert np.isfinite(complete).all() and len(complete) == np.isfinite(real.held_out).all(axis=(1, 2)).sum()
 
 
 def test_demo_reader_refuses_other_inputs(tmp_path):

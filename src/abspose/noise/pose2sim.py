@@ -201,6 +201,13 @@ class RealErrors:
     def held_out(self) -> NDArray[np.float64]:
         return self.errors[self.frame >= self.fit_frames]
 
+    @property
+    def held_out_complete(self) -> NDArray[np.float64]:
+        """``(M, 17, 2)`` the held-out rows with every joint measured: whole error vectors, as
+        :func:`abspose.evaluation.evaluate_lifter`'s ``input_errors`` draws them."""
+        rows = self.held_out
+        return rows[np.isfinite(rows).all(axis=(1, 2))]
+
     def save(self, path: str | Path) -> Path:
         """Write as ``errors.npz`` (arrays ``errors``, ``view``, ``frame``, ``fit_frames``)."""
         from abspose._files import atomic_path

@@ -10,6 +10,7 @@ from abspose.viz.skeleton import (
     save_camera_scenes,
     save_figure,
     save_pose_grid,
+    save_sample_views,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "save_figure",
     "save_people_figure",
     "save_pose_grid",
+    "save_sample_views",
 ]

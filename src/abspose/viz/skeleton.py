@@ -23,6 +23,7 @@ __all__ = [
     "save_camera_scenes",
     "save_figure",
     "save_pose_grid",
+    "save_sample_views",
 ]
 
 
@@ -180,3 +181,21 @@ def _draw_camera_frame(ax3: Any, pred: NDArray[np.float64], gt: NDArray[np.float
     ax3.set_zlabel("-y [mm]")
     ax3.view_init(elev=20, azim=-120)
     ax3.set_title("camera frame: estimate solid" + (", truth dashed" if gt is not None else ""))
+
+
+def save_sample_views(views: Any, path: str | Path) -> Path:
+    """One panel per sample of a :class:`~abspose.data.CameraSamples`: the 2D pose in its image
+    frame, titled with the focal length and the root's depth."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(views.focal_px)
+    fig, axes = plt.subplots(1, n, figsize=(3 * n, 3.5), squeeze=False)
+    for k, ax in enumerate(axes[0]):
+        draw_pose_2d(ax, views.keypoints_px[k], image_size=views.image_size_px[k].tolist())
+        depth = views.joints_cam_mm[k, 0, 2] / 1000
+        ax.set_title(f"f={views.focal_px[k]:.0f}px, z={depth:.1f}m", fontsize=8)
+        ax.tick_params(labelsize=6)
+    return save_figure(fig, path)

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from abspose._console import console
+from abspose.cli._app import app
 from abspose.errors import AbsPoseError
 
 noise_app = typer.Typer(
@@ -136,3 +137,7 @@ def fit_errors(
     errors = pose_errors(p.keypoints_px, g.keypoints_px, layout or p.layout or "h36m17", valid)
     console.print(f"{len(errors)} poses, {int(np.isfinite(errors).all(-1).sum())} joint errors")
     _fit_and_save(errors, out, {"source": f"{pred.name} vs {gt.name}", "command": "abspose fit-errors"}, plot)
+
+
+app.add_typer(noise_app, name="noise")
+app.command("fit-errors")(fit_errors)

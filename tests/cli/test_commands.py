@@ -170,7 +170,7 @@ def test_fit_errors_recovers_known_noise(tmp_path):
 def test_noise_pose2sim_on_the_demo_excerpt(tmp_path):
     from pathlib import Path
 
-    demo = Path(__file__).parent / "fixtures" / "pose2sim_demo"
+    demo = Path(__file__).parents[1] / "fixtures" / "pose2sim_demo"
     result = runner.invoke(
         app, ["noise", "pose2sim", "--source", str(demo), "--out-dir", str(tmp_path), "--fit-frames", "2"]
     )

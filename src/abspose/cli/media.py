@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from abspose._console import console, warn
 from abspose._device import DEVICE_HELP
 from abspose._files import PendingFile, atomic_path, check_output_path, refuse_overwriting_inputs
+from abspose.cli._app import app
 from abspose.errors import AbsPoseError
 
 _PROGRESS = [TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
@@ -475,3 +476,9 @@ def train_2d(
 
         train_integral(people, config, train, out, backbone=backbone, on_epoch=epoch, on_step=step)
     console.print(f"wrote {out}; use it with `abspose image PHOTO --estimator {out}`")
+
+
+app.command("setup-2d")(setup_2d)
+app.command("image")(image)
+app.command("video")(video)
+app.command("train-2d")(train_2d)

@@ -16,7 +16,7 @@ import pytest
 from abspose.cli import main
 
 GOOD = np.random.default_rng(0).uniform(200, 400, (17, 2))
-PHOTO = Path(__file__).resolve().parents[1] / "src" / "abspose" / "assets" / "media" / "sports2d_frame.jpg"
+PHOTO = Path(__file__).resolve().parents[2] / "src" / "abspose" / "assets" / "media" / "sports2d_frame.jpg"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

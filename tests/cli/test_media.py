@@ -11,9 +11,8 @@ from typer.testing import CliRunner
 from abspose.cli import app
 from abspose.data import sample_image_path
 from abspose.errors import AbsPoseError
-
-from .io.test_animation import bvhio_joints_cam_mm
-from .pipeline.conftest import HEIGHT, WIDTH, write_video
+from tests.io.test_animation import bvhio_joints_cam_mm
+from tests.pipeline.conftest import HEIGHT, WIDTH, write_video
 
 runner = CliRunner()
 
@@ -115,7 +114,7 @@ def test_video_exports_bvh_and_trc_per_person(tmp_path):
 def test_train_2d_then_use_the_estimator_on_a_photo(tmp_path):
     import cv2
 
-    from .estimator2d.synthetic import synthetic_people
+    from tests.estimator2d.synthetic import synthetic_people
 
     people = synthetic_people(3)
     anns, images = [], []
@@ -156,7 +155,7 @@ def test_video_with_a_camera_height_uses_the_floor(tmp_path):
 
 
 def test_video_takes_a_known_stature_per_track(tmp_path):
-    from abspose._cli_media import parse_known_statures
+    from abspose.cli.media import parse_known_statures
 
     assert parse_known_statures(["0=1.80", "3=1.65"]) == {0: 1800.0, 3: 1650.0}
     for bad in ("1.80", "a=1.8", "0=180", "-1=1.8"):
