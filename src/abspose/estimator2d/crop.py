@@ -45,12 +45,14 @@ class CropBox:
     def to_crop(self, points_px: NDArray[np.float64]) -> NDArray[np.float64]:
         """``(..., 2)`` image px → crop px."""
         pts = check_points(points_px, "points_px", dim=2, min_ndim=1)
-        return self.scale * (pts - np.asarray(self.centre_px)) + (self.size - 1) / 2.0
+        result: NDArray[np.float64] = self.scale * (pts - np.asarray(self.centre_px)) + (self.size - 1) / 2.0
+        return result
 
     def to_image(self, points_crop_px: NDArray[np.float64]) -> NDArray[np.float64]:
         """``(..., 2)`` crop px → image px (the inverse of :meth:`to_crop`)."""
         pts = check_points(points_crop_px, "points_crop_px", dim=2, min_ndim=1)
-        return (pts - (self.size - 1) / 2.0) / self.scale + np.asarray(self.centre_px)
+        result: NDArray[np.float64] = (pts - (self.size - 1) / 2.0) / self.scale + np.asarray(self.centre_px)
+        return result
 
 
 def crop_boxes(boxes_px: NDArray[np.float64], size: int, box_scale: float = 1.25) -> list[CropBox]:

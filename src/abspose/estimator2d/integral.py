@@ -129,7 +129,8 @@ class _Basic(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         skip = x if self.downsample is None else self.downsample(x)
         y = self.relu(self.bn1(self.conv1(x)))
-        return self.relu(self.bn2(self.conv2(y)) + skip)
+        result: torch.Tensor = self.relu(self.bn2(self.conv2(y)) + skip)
+        return result
 
 
 class _Bottleneck(nn.Module):
@@ -150,7 +151,8 @@ class _Bottleneck(nn.Module):
         skip = x if self.downsample is None else self.downsample(x)
         y = self.relu(self.bn1(self.conv1(x)))
         y = self.relu(self.bn2(self.conv2(y)))
-        return self.relu(self.bn3(self.conv3(y)) + skip)
+        result: torch.Tensor = self.relu(self.bn3(self.conv3(y)) + skip)
+        return result
 
 
 def _shortcut(cin: int, cout: int, stride: int) -> nn.Sequential | None:
@@ -202,7 +204,8 @@ class IntegralPoseNet(nn.Module):
     def forward(self, crops: torch.Tensor) -> torch.Tensor:
         x = self.maxpool(self.relu(self.bn1(self.conv1(crops))))  # (B, w, S/4, S/4)
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))  # (B, C, S/32, S/32)
-        return self.head(self.deconv(x))  # (B, J, S/4, S/4)
+        result: torch.Tensor = self.head(self.deconv(x))  # (B, J, S/4, S/4)
+        return result
 
 
 #: crop px = HEATMAP_STRIDE * heatmap px + HEATMAP_OFFSET: heatmap pixel i pools crop pixels

@@ -65,7 +65,8 @@ _BVH_CHANNELS = ["Xposition", "Yposition", "Zposition", "Zrotation", "Xrotation"
 
 def camera_to_y_up(points_cam: NDArray[np.float64]) -> NDArray[np.float64]:
     """``(..., 3)`` camera frame (x right, y down, z forward) → Y-up (x, -y, -z); its own inverse."""
-    return np.asarray(points_cam, dtype=np.float64) * np.array([1.0, -1.0, -1.0])
+    result: NDArray[np.float64] = np.asarray(points_cam, dtype=np.float64) * np.array([1.0, -1.0, -1.0])
+    return result
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,10 @@ def _shortest_arc(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.
     fallback = np.cross(a, helper)
     axis = np.where((sin < 1e-9)[..., None], fallback, axis)
     axis = axis / np.linalg.norm(axis, axis=-1, keepdims=True)
-    return Rotation.from_rotvec((axis * angle[..., None]).reshape(-1, 3)).as_matrix().reshape(*a.shape, 3)
+    result: NDArray[np.float64] = (
+        Rotation.from_rotvec((axis * angle[..., None]).reshape(-1, 3)).as_matrix().reshape(*a.shape, 3)
+    )
+    return result
 
 
 def _best_rotation(rest: NDArray[np.float64], target: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -201,7 +205,8 @@ def _best_rotation(rest: NDArray[np.float64], target: NDArray[np.float64]) -> ND
     fix = np.zeros((len(d), 3, 3))
     fix[:, 0, 0] = fix[:, 1, 1] = 1.0
     fix[:, 2, 2] = np.where(d == 0, 1.0, d)
-    return np.einsum("nji,njk,nlk->nil", vt, fix, u)  # V diag U^T
+    result: NDArray[np.float64] = np.einsum("nji,njk,nlk->nil", vt, fix, u)  # V diag U^T
+    return result
 
 
 def bvh_motion(joints_y_up: NDArray[np.float64]) -> BvhMotionData:

@@ -70,7 +70,8 @@ def joint_errors(
     p, g = _pair(pred_mm, gt_mm, skeleton if align_root else None)
     if align_root:
         p, g = _root_align(p, g, skeleton)
-    return np.linalg.norm(p - g, axis=-1)
+    result: NDArray[np.float64] = np.linalg.norm(p - g, axis=-1)
+    return result
 
 
 def mpjpe(
@@ -150,11 +151,12 @@ def _similarity(p0: NDArray[np.float64], g0: NDArray[np.float64]) -> tuple[Any, 
 
 def _det3(m: NDArray[np.float64]) -> NDArray[np.float64]:
     """Determinants of ``(3, 3, B)`` matrices (batch last)."""
-    return (
+    result: NDArray[np.float64] = (
         m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1])
         - m[0, 1] * (m[1, 0] * m[2, 2] - m[1, 2] * m[2, 0])
         + m[0, 2] * (m[1, 0] * m[2, 1] - m[1, 1] * m[2, 0])
     )
+    return result
 
 
 _OTHERS = [[i for i in range(4) if i != k] for k in range(4)]
@@ -173,7 +175,8 @@ def _adjugate(a: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def _det4(a: NDArray[np.float64]) -> NDArray[np.float64]:
     """Determinants of ``(4, 4, B)`` matrices, by cofactors of the first row."""
-    return sum((-1.0) ** k * a[0, k] * _det3(a[_MINOR[0][k]]) for k in range(4))
+    result: NDArray[np.float64] = sum((-1.0) ** k * a[0, k] * _det3(a[_MINOR[0][k]]) for k in range(4))
+    return result
 
 
 def _quaternion_matrix(q: NDArray[np.float64]) -> NDArray[np.float64]:

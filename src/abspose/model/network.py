@@ -91,7 +91,8 @@ class ResidualBlock(nn.Module):
         )  # fmt: skip
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.layers(x)
+        result: torch.Tensor = x + self.layers(x)
+        return result
 
 
 class DepthSpread(nn.Module):
@@ -119,7 +120,8 @@ class DepthSpread(nn.Module):
         relative depth error, 0.05 = 5%). The focal length enters as ``log(f / 1000 px)``: the
         network itself never sees it, but a wide or a long lens changes how far it is off."""
         x = torch.cat([features.detach(), torch.log(focal_px / 1000.0)[:, None].to(features.dtype)], dim=1)
-        return self.layers(x)[:, 0].clamp(-8.0, 2.0)
+        result: torch.Tensor = self.layers(x)[:, 0].clamp(-8.0, 2.0)
+        return result
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ def implied_stature_mm(
         count = np.maximum(seen.sum(-1), 1)
         mean = np.where(seen[..., None], p, 0.0).sum(-2) / count[:, None]
         d2 = np.where(seen, ((np.nan_to_num(p) - mean[:, None, :]) ** 2).sum(-1), 0.0)
-        return np.sqrt(d2.sum(-1) / count)
+        result: NDArray[np.float64] = np.sqrt(d2.sum(-1) / count)
+        return result
 
     chain = skeleton_stature_mm(J) - ANKLE_HEIGHT_MM
     return np.asarray(chain * spread(kp) / spread(projected) + ANKLE_HEIGHT_MM)

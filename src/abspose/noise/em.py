@@ -157,7 +157,11 @@ class _Errors:
 
     def _moments(self, w: Any, total: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Weighted mean and standard deviation per joint and axis, ``(J, 2)`` each."""
-        dot = (lambda a: np.einsum("jn,jn->j", w, a)) if w is not None else (lambda a: a.sum(1))
+
+        def dot(a: NDArray[np.float64]) -> NDArray[np.float64]:
+            out: NDArray[np.float64] = np.einsum("jn,jn->j", w, a) if w is not None else a.sum(1)
+            return out
+
         safe = np.maximum(total, 1e-12)
         mean = np.stack([dot(self.x), dot(self.y)], -1) / safe[:, None]
         var = np.stack([dot(self.x2), dot(self.y2)], -1) / safe[:, None] - mean**2

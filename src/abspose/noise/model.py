@@ -192,7 +192,8 @@ def _log_mixture(
     with np.errstate(divide="ignore"):
         a = np.log(gamma) + log_gauss
         b = np.log1p(-gamma) - log_v + np.zeros_like(a)
-    return np.logaddexp(a, b)
+    result: NDArray[np.float64] = np.logaddexp(a, b)
+    return result
 
 
 def load_error_model(name_or_path: str | Path) -> ErrorModel:

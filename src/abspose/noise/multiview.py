@@ -67,7 +67,8 @@ def triangulate(projections: Any, points_px: Any, weights: Any = None) -> NDArra
     h = vt[:, -1]  # (M, 4)
     out = h[:, :3] / h[:, 3:4]
     out[(wf > 0).sum(1) < 2] = np.nan
-    return out.reshape(*batch, 3)
+    result: NDArray[np.float64] = out.reshape(*batch, 3)
+    return result
 
 
 @dataclass(frozen=True)

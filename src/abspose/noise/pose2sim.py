@@ -125,7 +125,7 @@ def parse_qca(text: str) -> tuple[CalibratedCamera, ...]:
     return tuple(cameras)
 
 
-def _main_person(doc: dict, num_joints: int) -> NDArray[np.float64]:
+def _main_person(doc: dict[str, Any], num_joints: int) -> NDArray[np.float64]:
     """``(J, 3)`` the person with the largest summed confidence; zeros when nobody."""
     people = [np.asarray(p["pose_keypoints_2d"], dtype=np.float64).reshape(-1, 3) for p in doc["people"]]
     people = [p for p in people if p.shape[0] == num_joints]

@@ -152,7 +152,7 @@ def _opencv_yaml(text: str) -> Any:
     """OpenCV's YAML: a ``%YAML:1.0`` line PyYAML does not take, and ``!!opencv-matrix`` maps."""
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    class Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
         pass
 
     def matrix(loader: yaml.SafeLoader, node: yaml.Node) -> Any:

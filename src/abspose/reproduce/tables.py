@@ -277,7 +277,8 @@ def _need(data: Benchmarks, table: str, what: str) -> CameraFrames:
     frames = getattr(data, what)
     if frames is None or not len(frames):
         raise AbsPoseError(f"{table} needs {what} ({TABLES[table]}); see docs/reproduce.md for the files")
-    return frames
+    result: CameraFrames = frames
+    return result
 
 
 def _slug(dataset: str, every: int, source: str, variant: str, width: int) -> str:

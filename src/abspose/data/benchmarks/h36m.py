@@ -55,9 +55,10 @@ def world_to_camera(joints_world_mm: Any, subject: str, camera: int) -> NDArray[
     cam = extrinsics[subject][camera]
     w, x, y, z = cam["orientation"]
     rot = Rotation.from_quat([x, y, z, w]).as_matrix()  # camera axes -> world
-    return (
+    result: NDArray[np.float64] = (
         np.asarray(joints_world_mm, dtype=np.float64) - cam["translation"]
     ) @ rot  # Rᵀ (X - t), row vectors
+    return result
 
 
 def read_videopose3d(

@@ -86,7 +86,8 @@ def body_lengths_mm(joints_mm: Any) -> NDArray[np.float64]:
     (0 for the root)."""
     P = check_points(joints_mm, "joints_mm", dim=3, joints=H36M17.num_joints)
     parents = np.array([max(p, 0) for p in H36M17.parent_indices])
-    return np.linalg.norm(P - P[..., parents, :], axis=-1)
+    result: NDArray[np.float64] = np.linalg.norm(P - P[..., parents, :], axis=-1)
+    return result
 
 
 def bone_lengths_mm(joints_mm: Any) -> dict[str, NDArray[np.float64]]:

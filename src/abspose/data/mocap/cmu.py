@@ -134,7 +134,8 @@ def resample(joints: NDArray[np.float64], src_fps: float, dst_fps: float) -> NDA
     i = np.minimum(np.floor(position + 1e-9).astype(np.int64), n_src - 2)  # (F_dst,) left source frame
     w = np.clip(position - i, 0.0, 1.0)
     w = np.where(w < 1e-9, 0.0, w)[:, None, None]
-    return (1.0 - w) * joints[i] + w * joints[i + 1]
+    result: NDArray[np.float64] = (1.0 - w) * joints[i] + w * joints[i + 1]
+    return result
 
 
 def convert_bvh(path: str | Path, fps: float | None = None, rig: Rig | None = None) -> Clip:

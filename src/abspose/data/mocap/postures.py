@@ -120,7 +120,8 @@ class PostureConfig:
 
 
 def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+    result: NDArray[np.float64] = v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+    return result
 
 
 def _rotate(
@@ -129,12 +130,16 @@ def _rotate(
     """Rodrigues: rotate ``(N, K, 3)`` vectors about ``(N, 3)`` unit axes by ``(N,)`` radians."""
     k = axis[:, None, :]
     c, s = np.cos(angle)[:, None, None], np.sin(angle)[:, None, None]
-    return v * c + np.cross(k, v) * s + k * np.sum(k * v, axis=-1, keepdims=True) * (1 - c)
+    result: NDArray[np.float64] = (
+        v * c + np.cross(k, v) * s + k * np.sum(k * v, axis=-1, keepdims=True) * (1 - c)
+    )
+    return result
 
 
 def _bone(P: NDArray[np.float64], child: str) -> NDArray[np.float64]:
     j = H36M17.index(child)
-    return np.linalg.norm(P[:, j] - P[:, H36M17.parent_indices[j]], axis=-1)
+    result: NDArray[np.float64] = np.linalg.norm(P[:, j] - P[:, H36M17.parent_indices[j]], axis=-1)
+    return result
 
 
 def place_on_floor(joints_world_mm: Any, floor_y_mm: Any) -> NDArray[np.float64]:
@@ -282,4 +287,5 @@ def knee_flexion_deg(joints_mm: Any, side: str) -> NDArray[np.float64]:
     P = check_points(joints_mm, "joints_mm", dim=3, joints=H36M17.num_joints)
     hip, knee, ankle = (P[..., H36M17.index(f"{side}_{p}"), :] for p in ("hip", "knee", "ankle"))
     a, b = _unit(knee - hip), _unit(ankle - knee)
-    return np.degrees(np.arccos(np.clip(np.sum(a * b, -1), -1.0, 1.0)))
+    result: NDArray[np.float64] = np.degrees(np.arccos(np.clip(np.sum(a * b, -1), -1.0, 1.0)))
+    return result

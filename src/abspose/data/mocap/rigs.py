@@ -110,14 +110,18 @@ class Rig:
 def _evaluate(recipe: Recipe, m: BvhMotion, unit_mm: float) -> NDArray[np.float64]:
     """``(F, 3)`` positions [file units] of one recipe; recipe lengths are in mm."""
     if isinstance(recipe, Mid):
-        return np.mean([m.positions[:, m.index(n)] for n in recipe.joints], axis=0)
+        result: NDArray[np.float64] = np.mean([m.positions[:, m.index(n)] for n in recipe.joints], axis=0)
+        return result
     a = m.index(recipe.anchor)
     if isinstance(recipe, Along):
         direction = m.rest_positions[a] - m.rest_positions[m.index(recipe.start)]
         vector = direction / np.linalg.norm(direction) * recipe.length_mm
     else:
         vector = np.asarray(recipe.offset_mm, dtype=np.float64)
-    return m.positions[:, a] + np.einsum("fij,j->fi", m.rotations[:, a], vector) / unit_mm
+    placed: NDArray[np.float64] = (
+        m.positions[:, a] + np.einsum("fij,j->fi", m.rotations[:, a], vector) / unit_mm
+    )
+    return placed
 
 
 def _limbs(hip: str, knee: str, ankle: str, shoulder: str, elbow: str, wrist: str) -> dict[str, Mid]:

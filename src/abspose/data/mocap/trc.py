@@ -113,7 +113,8 @@ def read_trc(path: str | Path) -> TrcMarkers:
 
 
 def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+    result: NDArray[np.float64] = v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+    return result
 
 
 #: Gaps in a marker's trajectory up to this many frames are filled by linear interpolation.
@@ -161,9 +162,10 @@ def _harrington(m: TrcMarkers, side: str) -> NDArray[np.float64]:
     forward = _unit(forward - np.sum(forward * left, -1, keepdims=True) * left)
     up = np.cross(forward, left)  # right-handed (left, up, forward): forward × left = up
     lateral = 1.0 if side == "l" else -1.0
-    return (
+    result: NDArray[np.float64] = (
         mid_asis - (0.24 * pd + 9.9) * forward - (0.30 * pw + 10.9) * up + lateral * (0.33 * pw + 7.3) * left
     )
+    return result
 
 
 def opencap_joints_mm(m: TrcMarkers) -> NDArray[np.float64]:

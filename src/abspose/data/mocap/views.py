@@ -100,7 +100,10 @@ def view_frames(
     joints = h36m_widths(np.repeat(dataset.joints_world_mm.astype(np.float64), views_per_frame, axis=0))
     floor = np.repeat(dataset.floor_y_mm.astype(np.float64), views_per_frame)
     views = sample_views(joints, floor, rng, cameras, augment=False)
-    rep = lambda a: np.repeat(a, views_per_frame)  # noqa: E731
+
+    def rep(a: NDArray[Any]) -> NDArray[Any]:
+        return np.repeat(a, views_per_frame)
+
     return CameraFrames(
         joints_cam_mm=views.joints_cam_mm,
         keypoints_px=views.keypoints_px,
