@@ -33,7 +33,7 @@ PUBLIC = {
         "get_layout",
     ],
     "abspose.geometry": [
-        "Intrinsics", "project", "backproject", "shift_principal_point", "pose_location", "pose_scale",
+        "Intrinsics", "PinholeCameras", "project", "backproject", "shift_principal_point", "pose_location", "pose_scale",
         "normalize_keypoints", "canonical_depth", "root_xy_from_canonical", "root_depth_from_canonical",
         "root_from_canonical", "flip_keypoints_px", "flip_joints_cam",
     ],
@@ -51,7 +51,7 @@ PUBLIC = {
     "abspose.api": ["default_model_path", "default_model_kind", "DETECTOR_LAYOUTS"],
     "abspose.lifters": [
         "default_model_path", "default_model_kind", "DETECTOR_LAYOUTS", "default_lifter", "resolve_lifter",
-        "lift_h36m17", "stature_interval_ratio",
+        "lift_h36m17", "stature_interval_ratio", "Lifter", "TorchLifter",
     ],
     "abspose.evaluation": [
         "Evaluation", "evaluate_frames", "evaluate_lifter", "plot_evaluation", "predict_frames",

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from abspose._checks import as_float_array, check_points
 from abspose.errors import AbsPoseError, ShapeError
 from abspose.geometry import equations as eq
+from abspose.geometry.camera import Intrinsics, PinholeCameras
 from abspose.geometry.floor import FLOOR_INTERVAL_SIGMAS, Floor
 from abspose.lifters import (
     DETECTOR_LAYOUTS,
@@ -71,7 +72,7 @@ class LiftResult:
         root_cam_mm: ``(N, 3)`` pelvis position [mm].
         canonical_depth: ``(N,)`` pelvis depth over focal length ``Z/f`` [mm/px]; valid even
             when the focal length was guessed (scale it by the true focal to get Z).
-        focal_px: ``(N,)`` focal length used [px].
+        focal_px: ``(N,)`` focal length used [px] (fx).
         principal_px: ``(N, 2)`` principal point used [px].
         focal_is_default: True when ``focal_px`` came from :func:`default_focal_px`.
         imputed: ``(N, 17)`` True where a joint was missing in 2D and filled in from the
@@ -86,6 +87,8 @@ class LiftResult:
         depth_log_halfwidth: ``(N, 2)`` half-widths of the 68% and 95% intervals of the log
             distance (:mod:`abspose.model.uncertainty`); NaN where the model has no depth-spread
             head (an ONNX export, a checkpoint trained without one). None: all NaN.
+        focal_y_px: ``(N,)`` fy [px] where it differs from ``focal_px`` (non-square pixels);
+            None: square pixels. :attr:`camera` holds both.
     """
 
     joints_cam_mm: NDArray[np.float64]
@@ -99,12 +102,19 @@ class LiftResult:
     scale_source: NDArray[np.str_] | None = None
     floor: Floor | None = None
     depth_log_halfwidth: NDArray[np.float64] | None = None
+    focal_y_px: NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         if self.scale_source is None:
             object.__setattr__(self, "scale_source", np.full(len(self.joints_cam_mm), "prior"))
         if self.depth_log_halfwidth is None:
             object.__setattr__(self, "depth_log_halfwidth", np.full((len(self.joints_cam_mm), 2), np.nan))
+
+    @property
+    def camera(self) -> PinholeCameras:
+        """The N cameras the poses are in (fx, fy and the principal point)."""
+        fy = self.focal_px if self.focal_y_px is None else self.focal_y_px
+        return PinholeCameras(np.stack([self.focal_px, fy], axis=-1), self.principal_px)
 
     @property
     def distance_m(self) -> NDArray[np.float64]:
@@ -183,6 +193,7 @@ def lift(
     camera_pitch_deg: float | None = None,
     camera_roll_deg: float | None = None,
     floor: str | None = None,
+    camera: Intrinsics | PinholeCameras | None = None,
 ) -> LiftResult:
     """Lift 2D keypoints to absolute 3D joints in the camera frame.
 
@@ -230,6 +241,12 @@ def lift(
             camera height or a known stature the scene's scale is the lifted depths' average,
             ``scale_source`` ``"floor+scene_prior"``) or ``"none"``; None: ``"auto"`` when
             ``camera_height_mm`` is given, else ``"none"``.
+        camera: the camera instead of ``focal_px`` / ``principal_px``: an
+            :class:`~abspose.geometry.Intrinsics` (one camera for every pose; its image size
+            stands for ``image_size`` when that is not given) or a
+            :class:`~abspose.geometry.PinholeCameras` (one per pose). Non-square pixels
+            (``fy != fx``) are exact: the lifter sees the image with y scaled by ``fx / fy``
+            (:meth:`~abspose.geometry.PinholeCameras.square_pixels`).
 
     Returns:
         A :class:`LiftResult`; with a shipped model (or any with a depth-spread head) each
@@ -284,6 +301,21 @@ def lift(
             "coordinates must be multiplied by the image size)"
         )
 
+    aspect = np.ones(n)
+    if camera is not None:
+        if focal_px is not None or principal_px is not None:
+            raise AbsPoseError("camera: give the camera or focal_px / principal_px, not both")
+        if isinstance(camera, Intrinsics):
+            if image_size is None and camera.width is not None and camera.height is not None:
+                image_size = (camera.width, camera.height)
+            camera = PinholeCameras.from_intrinsics(camera, n)
+        if not isinstance(camera, PinholeCameras) or len(camera) != n:
+            raise AbsPoseError(
+                f"camera: expected an Intrinsics or PinholeCameras of {n} cameras (one per pose), got "
+                f"{type(camera).__name__}"
+                + (f" of {len(camera)}" if isinstance(camera, PinholeCameras) else "")
+            )
+        focal_px, principal_px, aspect = camera.fx, camera.principal_px, camera.aspect
     if (focal_px is None or principal_px is None) and image_size is None:
         raise AbsPoseError(
             "image_size=(width, height) is needed when focal_px or principal_px is not given; "
@@ -316,8 +348,10 @@ def lift(
     if image_size is not None:
         _check_inside_image(keypoints, c, width, height)
 
+    cameras = PinholeCameras(np.stack([f, f / aspect], axis=-1), c)
+    square = cameras.square_pixels(keypoints)  # what a square-pixel camera of focal fx sees
     resolved = resolve_lifter(model, default_model_kind(skeleton.name))
-    pred = lift_h36m17(resolved, keypoints, c, f, flip_test)
+    pred = lift_h36m17(resolved, keypoints, cameras, flip_test)
     halfwidth = np.full((n, 2), np.nan)
     if pred.depth_log_halfwidth is not None:
         halfwidth[:] = pred.depth_log_halfwidth
@@ -327,7 +361,7 @@ def lift(
         target = _per_pose(stature_mm, n, (), "stature_mm")
         known = np.isfinite(target)
         if known.any():
-            scaled = pred.with_stature(np.where(known, target, 1700.0), keypoints, f, c)
+            scaled = pred.with_stature(np.where(known, target, 1700.0), square, f, c)
             pred = pred.rescaled(np.where(known, scaled.canonical_depth / pred.canonical_depth, 1.0))
             source[known] = "stature"
             halfwidth[known] *= stature_interval_ratio(resolved)
@@ -340,7 +374,7 @@ def lift(
     if mode == "auto":
         from abspose.geometry.floor import PRIOR_LOG_SIGMA, scale_by_floor, up_from_pitch_roll
 
-        if np.ptp(f) > 1e-6 * f.max() or np.ptp(c, axis=0).max() > 1e-6:
+        if np.ptp(f) > 1e-6 * f.max() or np.ptp(c, axis=0).max() > 1e-6 or np.ptp(aspect) > 1e-9:
             raise AbsPoseError(
                 "floor: expected one fixed camera (the same focal_px and principal_px for every "
                 "pose); lift each camera's poses separately"
@@ -351,7 +385,7 @@ def lift(
         elif camera_roll_deg is not None:
             raise AbsPoseError("camera_roll_deg needs camera_pitch_deg (0 for a level camera)")
         fs = scale_by_floor(
-            pred.joints_cam_mm, keypoints, f, c, camera_height_mm=camera_height_mm, up_cam=up,
+            pred.joints_cam_mm, square, f, c, camera_height_mm=camera_height_mm, up_cam=up,
             known_scale=np.where(known, 1.0, np.nan), seen=visible,
             prior_log_sigma=np.where(np.isfinite(halfwidth[:, 0]), halfwidth[:, 0], PRIOR_LOG_SIGMA),
         )  # fmt: skip
@@ -366,4 +400,5 @@ def lift(
     return LiftResult(
         joints, root, canonical, f, c, focal_is_default, ~visible,
         scale_source=source.astype(str), floor=floor_plane, depth_log_halfwidth=halfwidth,
+        focal_y_px=None if (aspect == 1.0).all() else cameras.fy,
     )  # fmt: skip

@@ -1,32 +1,36 @@
 """Which lifter runs: the shipped models, a checkpoint or an ONNX file, one call for any of them.
 
-A *lifter* here is an :class:`~abspose.model.AbsPoseLifter` (torch) or an
-:class:`~abspose.model.onnx.OnnxLifter` (ONNX Runtime). :func:`resolve_lifter` turns what a
-user passes as ``model=`` into one, and :func:`lift_h36m17` runs either on H36M-17 keypoints.
+A :class:`Lifter` is anything with ``predict(keypoints_px, camera) -> Prediction``: a torch
+network (:class:`TorchLifter`) or an exported file (:class:`~abspose.model.onnx.OnnxLifter`, ONNX
+Runtime). :func:`resolve_lifter` turns what a user passes as ``model=`` into one, and
+:func:`lift_h36m17` runs it, with the test-time flip if asked.
 Importing this module does not import torch; resolving a lifter does.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
 from abspose.errors import AbsPoseError
+from abspose.geometry.camera import PinholeCameras
 from abspose.skeletons import H36M17
 
 if TYPE_CHECKING:
     from abspose.model import AbsPoseLifter
-    from abspose.model.onnx import OnnxLifter
     from abspose.model.predict import Prediction
 
 __all__ = [
     "DETECTOR_LAYOUTS",
+    "Lifter",
     "ModelKind",
+    "TorchLifter",
     "default_lifter",
     "default_model_kind",
     "default_model_path",
@@ -72,42 +76,74 @@ def default_lifter(kind: ModelKind = "clean") -> AbsPoseLifter:
     return load_lifter(path)
 
 
-def resolve_lifter(model: Any, kind: ModelKind = "clean") -> AbsPoseLifter | OnnxLifter:
-    """An :class:`AbsPoseLifter` or an :class:`~abspose.model.onnx.OnnxLifter` (``.onnx`` path);
-    ``None``: the shipped model of ``kind``."""
+@runtime_checkable
+class Lifter(Protocol):
+    """What lifts: ``predict((N, 17, 2) H36M-17 keypoints [px], N cameras) -> Prediction``, the
+    poses in each camera's frame [mm]. :class:`TorchLifter` and
+    :class:`~abspose.model.onnx.OnnxLifter` implement it; :func:`resolve_lifter` gives one."""
+
+    def predict(self, keypoints_px: Any, camera: PinholeCameras) -> Prediction: ...
+
+
+@dataclass(frozen=True)
+class TorchLifter:
+    """An :class:`~abspose.model.AbsPoseLifter` network as a :class:`Lifter`.
+
+    The network sees square pixels (:meth:`PinholeCameras.square_pixels`: exact for ``fy != fx``)
+    and places the root by Eq. 5-6 (:func:`abspose.model.predict`).
+    """
+
+    network: AbsPoseLifter
+
+    @property
+    def spread(self) -> Any:
+        """The network's depth-spread head, or None."""
+        return self.network.spread
+
+    def predict(self, keypoints_px: Any, camera: PinholeCameras) -> Prediction:
+        from abspose.model.predict import predict
+
+        square = camera.square_pixels(keypoints_px)
+        return predict(self.network, square, camera.principal_px, camera.fx, root_index=H36M17.root_index)
+
+
+def resolve_lifter(model: Any, kind: ModelKind = "clean") -> Lifter:
+    """The :class:`Lifter` that ``model=`` names: None, the shipped model of ``kind``; a
+    ``.safetensors`` checkpoint or an :class:`~abspose.model.AbsPoseLifter` (a
+    :class:`TorchLifter`); an ``.onnx`` file (an :class:`~abspose.model.onnx.OnnxLifter`); or a
+    :class:`Lifter` itself."""
     if model is None:
-        return default_lifter(kind)
+        return TorchLifter(default_lifter(kind))
     from abspose.model import AbsPoseLifter, load_lifter
     from abspose.model.onnx import OnnxLifter
 
-    if isinstance(model, AbsPoseLifter | OnnxLifter):
-        return model
+    if isinstance(model, AbsPoseLifter):
+        return TorchLifter(model)
     if isinstance(model, str | Path):
-        return OnnxLifter(model) if Path(model).suffix.lower() == ".onnx" else load_lifter(model)
+        return OnnxLifter(model) if Path(model).suffix.lower() == ".onnx" else TorchLifter(load_lifter(model))
+    if isinstance(model, Lifter):
+        return model
     raise AbsPoseError(
-        "model: expected None, a checkpoint path (.safetensors or .onnx), an AbsPoseLifter or an "
-        f"OnnxLifter, got {type(model).__name__}"
+        "model: expected None, a checkpoint path (.safetensors or .onnx), an AbsPoseLifter, an "
+        f"OnnxLifter or another Lifter, got {type(model).__name__}"
     )
 
 
-def lift_h36m17(
-    model: Any, keypoints_px: Any, principal_px: Any, focal_px: Any, flip_test: bool = False
-) -> Prediction:
-    """A :class:`~abspose.model.predict.Prediction` of ``(N, 17, 2)`` H36M-17 keypoints by
-    ``model`` (as :func:`resolve_lifter` takes), with the test-time flip if asked."""
-    from abspose.model.onnx import OnnxLifter
-    from abspose.model.predict import predict, predict_flip_test
+def lift_h36m17(model: Any, keypoints_px: Any, camera: PinholeCameras, flip_test: bool = False) -> Prediction:
+    """A :class:`~abspose.model.predict.Prediction` of ``(N, 17, 2)`` H36M-17 keypoints seen by
+    ``camera`` (N cameras), by ``model`` (as :func:`resolve_lifter` takes), with the test-time
+    flip (:func:`~abspose.model.predict.predict_flip_test`) if asked."""
+    from abspose.model.predict import predict_flip_test
 
     resolved = resolve_lifter(model)
+    if not flip_test:
+        return resolved.predict(keypoints_px, camera)
 
-    def run(kp: Any, principal: Any, focal: Any) -> Prediction:
-        if isinstance(resolved, OnnxLifter):  # the graph holds Eq. 5-6 for the pelvis root
-            return resolved.predict(kp, principal, focal)
-        return predict(resolved, kp, principal, focal, root_index=H36M17.root_index)
+    def run(kp: Any, principal: Any, focal: Any) -> Prediction:  # square pixels, principal and fx
+        return resolved.predict(kp, PinholeCameras.create(focal, principal))
 
-    if flip_test:
-        return predict_flip_test(run, keypoints_px, principal_px, focal_px, root_index=H36M17.root_index)
-    return run(keypoints_px, principal_px, focal_px)
+    square = camera.square_pixels(keypoints_px)
+    return predict_flip_test(run, square, camera.principal_px, camera.fx, root_index=H36M17.root_index)
 
 
 def stature_interval_ratio(model: Any) -> NDArray[np.float64]:

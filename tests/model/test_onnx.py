@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from abspose import lift
 from abspose.cli import app
 from abspose.errors import AbsPoseError, DataError
+from abspose.geometry import PinholeCameras
 from abspose.lifters import default_lifter
 from abspose.model import AbsPoseLifter, LifterConfig, predict
 from abspose.model.onnx import OnnxLifter, compare_accuracy, compare_onnx, export_onnx
@@ -31,7 +32,7 @@ def test_any_batch_size_and_the_root_equations(shipped_onnx, batch):
     rng = np.random.default_rng(batch)
     kp = rng.uniform(300, 700, (batch, 17, 2))
     c, f = rng.uniform(400, 600, (batch, 2)), rng.uniform(800, 1500, batch)
-    got = OnnxLifter(shipped_onnx).predict(kp, c, f)
+    got = OnnxLifter(shipped_onnx).predict(kp, PinholeCameras.create(f, c))
     ref = predict(default_lifter(), kp, c, f)
     assert got.joints_cam_mm.shape == (batch, 17, 3)
     assert np.allclose(got.root_cam_mm, ref.root_cam_mm, atol=0.5)
@@ -111,12 +112,16 @@ def test_torch_and_onnx_run_the_same_equations(tmp_path, monkeypatch, rng):
     kp = rng.uniform(300, 700, (6, 17, 2))
     c, f = rng.uniform(400, 600, (6, 2)), rng.uniform(800, 1500, 6)
     before_torch = predict(model, kp, c, f)
-    before_onnx = OnnxLifter(export_onnx(model, tmp_path / "before.onnx")).predict(kp, c, f)
+    before_onnx = OnnxLifter(export_onnx(model, tmp_path / "before.onnx")).predict(
+        kp, PinholeCameras.create(f, c)
+    )
     depth, normalization = eq.root_depth, eq.normalization
     monkeypatch.setattr(eq, "root_depth", lambda zc, focal: 2.0 * depth(zc, focal))
     monkeypatch.setattr(eq, "normalization", lambda *a: (lambda p, m, s: (p, 0.5 * m, s))(*normalization(*a)))
     after_torch = predict(model, kp, c, f)
-    after_onnx = OnnxLifter(export_onnx(model, tmp_path / "after.onnx")).predict(kp, c, f)
+    after_onnx = OnnxLifter(export_onnx(model, tmp_path / "after.onnx")).predict(
+        kp, PinholeCameras.create(f, c)
+    )
     for before, after in ((before_torch, after_torch), (before_onnx, after_onnx)):
         assert not np.allclose(after.canonical_depth, before.canonical_depth, rtol=1e-3)  # m changed
         assert np.allclose(after.root_cam_mm[:, 2], 2.0 * f * after.canonical_depth, rtol=1e-5)

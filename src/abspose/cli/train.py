@@ -228,15 +228,16 @@ def export_onnx_command(
 ) -> None:
     """Export the lifter to ONNX: raw pixels + intrinsics in, absolute joints [mm] out, any batch."""
     from abspose._files import check_output_path, refuse_overwriting_inputs
-    from abspose.lifters import resolve_lifter
+    from abspose.lifters import TorchLifter, resolve_lifter
     from abspose.model.onnx import OnnxLifter, compare_accuracy, compare_onnx, export_onnx
     from abspose.skeletons import H36M17
 
     check_output_path(out, (".onnx",), "--out")
     refuse_overwriting_inputs({"--out": out}, [model])
-    lifter = resolve_lifter(model)
-    if isinstance(lifter, OnnxLifter):
+    resolved = resolve_lifter(model)
+    if not isinstance(resolved, TorchLifter):
         raise AbsPoseError(f"{model}: already an ONNX model; give a .safetensors checkpoint")
+    lifter = resolved.network
     path = export_onnx(lifter, out, root_index=H36M17.root_index, int8=int8)
     console.print(
         f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); inputs keypoints_px (B, 17, 2), "

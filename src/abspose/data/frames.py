@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose.errors import DataError
+from abspose.geometry.camera import PinholeCameras
 
 __all__ = [
     "H36M_PROTOCOLS",
@@ -100,6 +101,11 @@ class CameraFrames:
                 raise DataError(
                     f"{self.name}: expected {key} of shape {shape}, got {np.shape(getattr(self, key))}"
                 )
+
+    @property
+    def intrinsics(self) -> PinholeCameras:
+        """The frames' cameras (square pixels of :attr:`focal_px`); :attr:`camera` is their label."""
+        return PinholeCameras.create(self.focal_px, self.principal_px)
 
     def __len__(self) -> int:
         return len(self.joints_cam_mm)

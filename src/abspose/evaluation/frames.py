@@ -108,9 +108,7 @@ def score_frames(
 def predict_frames(model: Any, frames: CameraFrames, *, flip_test: bool = False) -> Prediction:
     """Lift the frames' 2D input with their own intrinsics (``model``: as :func:`abspose.lift`
     takes; ``flip_test``: :func:`~abspose.model.predict.predict_flip_test`)."""
-    args = (frames.keypoints_px, frames.principal_px, frames.focal_px)
-    pred: Prediction = lift_h36m17(model, *args, flip_test)
-    return pred
+    return lift_h36m17(model, frames.keypoints_px, frames.intrinsics, flip_test)
 
 
 def evaluate_frames(

@@ -18,6 +18,7 @@ from abspose.data.mocap.cameras import VirtualCameraConfig
 from abspose.data.mocap.dataset import MocapDataset
 from abspose.errors import AbsPoseError
 from abspose.evaluation.frames import Evaluation, scored
+from abspose.geometry.camera import PinholeCameras
 from abspose.geometry.normalize import pose_scale
 from abspose.lifters import lift_h36m17
 from abspose.model.feed import LiftingArrays, draw_epoch
@@ -64,7 +65,8 @@ def evaluate_lifter(
     keypoints = arrays.keypoints_px
     if input_errors is not None:
         keypoints = keypoints + _draw_errors(input_errors, keypoints, np.random.default_rng([seed, 11]))
-    pred: Prediction = lift_h36m17(model, keypoints, arrays.principal_px, arrays.focal_px, flip_test)
+    camera = PinholeCameras.create(arrays.focal_px, arrays.principal_px)
+    pred = lift_h36m17(model, keypoints, camera, flip_test)
     if root == "mehta":
         pred = _with_mehta_root(pred, arrays)
     if known_stature:

@@ -3,7 +3,7 @@
 Camera frame: x right, y down, z forward, millimetres. Pixels: x right, y down.
 """
 
-from abspose.geometry.camera import Intrinsics, backproject, project
+from abspose.geometry.camera import Intrinsics, PinholeCameras, backproject, project
 from abspose.geometry.flip import flip_joints_cam, flip_keypoints_px
 from abspose.geometry.normalize import (
     NormalizedPose,
@@ -20,6 +20,7 @@ from abspose.geometry.normalize import (
 __all__ = [
     "Intrinsics",
     "NormalizedPose",
+    "PinholeCameras",
     "backproject",
     "canonical_depth",
     "flip_joints_cam",

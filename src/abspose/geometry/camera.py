@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from abspose._checks import as_float_array, check_points
 from abspose.errors import AbsPoseError, ShapeError
 
-__all__ = ["Intrinsics", "backproject", "project"]
+__all__ = ["Intrinsics", "PinholeCameras", "backproject", "project"]
 
 
 @dataclass(frozen=True)
@@ -156,3 +156,105 @@ def backproject(points_px: Any, depth_mm: Any, intrinsics: Intrinsics) -> NDArra
     x = (p[..., 0] - intrinsics.cx) / intrinsics.fx * z
     y = (p[..., 1] - intrinsics.cy) / intrinsics.fy * z
     return np.stack([x, y, z], axis=-1)
+
+
+@dataclass(frozen=True)
+class PinholeCameras:
+    """N pinhole cameras in batch form (one per pose), in the spirit of kornia's
+    ``PinholeCamera``: the parameters are arrays, and every method returns new arrays or a new
+    object.
+
+    A camera with ``fy != fx`` sees, once the image's y axis is scaled by ``fx / fy`` about
+    ``cy`` (:meth:`square_pixels`), exactly what a square-pixel camera of focal length ``fx``
+    sees: the lifter, trained on square pixels, is given that image, and its camera-frame output
+    needs no correction.
+
+    Attributes:
+        focal_px: ``(N, 2)`` focal lengths ``(fx, fy)`` [px], > 0.
+        principal_px: ``(N, 2)`` principal points ``(cx, cy)`` [px].
+    """
+
+    focal_px: NDArray[np.float64]
+    principal_px: NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        f = np.asarray(self.focal_px, dtype=np.float64)
+        c = np.asarray(self.principal_px, dtype=np.float64)
+        if f.ndim != 2 or f.shape[1] != 2 or c.shape != f.shape:
+            raise ShapeError(
+                f"PinholeCameras: expected (N, 2) focal lengths and (N, 2) principal points, got "
+                f"{f.shape} and {c.shape}"
+            )
+        if not (np.isfinite(f).all() and (f > 0).all() and np.isfinite(c).all()):
+            raise AbsPoseError(
+                "PinholeCameras: expected finite focal lengths > 0 px and finite principal points"
+            )
+        object.__setattr__(self, "focal_px", f)
+        object.__setattr__(self, "principal_px", c)
+
+    @classmethod
+    def create(cls, focal_px: Any, principal_px: Any, n: int | None = None) -> PinholeCameras:
+        """From a scalar, ``(N,)`` (square pixels) or ``(N, 2)`` focal length and a ``(2,)`` or
+        ``(N, 2)`` principal point, broadcast to ``n`` cameras (default: what the arrays hold)."""
+        f = as_float_array(focal_px, "focal_px")
+        c = as_float_array(principal_px, "principal_px")
+        f2 = f[..., None].repeat(2, -1) if f.ndim <= 1 else f
+        size = n if n is not None else max(len(f2) if f2.ndim == 2 else 1, len(c) if c.ndim == 2 else 1)
+        try:
+            return cls(np.broadcast_to(f2, (size, 2)).copy(), np.broadcast_to(c, (size, 2)).copy())
+        except ValueError:
+            raise ShapeError(
+                f"focal_px, principal_px: expected a scalar, (N,) or (N, 2) focal and a (2,) or (N, 2) "
+                f"principal point for {size} cameras, got {f.shape} and {c.shape}"
+            ) from None
+
+    @classmethod
+    def from_intrinsics(cls, intrinsics: Intrinsics, n: int) -> PinholeCameras:
+        """``n`` copies of one camera."""
+        return cls(np.tile(intrinsics.focal_px, (n, 1)), np.tile(intrinsics.principal_px, (n, 1)))
+
+    def __len__(self) -> int:
+        return len(self.focal_px)
+
+    @property
+    def fx(self) -> NDArray[np.float64]:
+        """``(N,)`` [px]."""
+        return self.focal_px[:, 0]
+
+    @property
+    def fy(self) -> NDArray[np.float64]:
+        """``(N,)`` [px]."""
+        return self.focal_px[:, 1]
+
+    @property
+    def aspect(self) -> NDArray[np.float64]:
+        """``(N,)`` ``fx / fy`` (1 for square pixels)."""
+        return self.fx / self.fy
+
+    def select(self, index: Any) -> PinholeCameras:
+        """The cameras at ``index`` (an integer array, a boolean mask or a slice)."""
+        return PinholeCameras(self.focal_px[index], self.principal_px[index])
+
+    def square_pixels(self, keypoints_px: Any) -> NDArray[np.float64]:
+        """``(N, J, 2)`` keypoints as a square-pixel camera of focal ``fx`` sees them: y scaled
+        by ``fx / fy`` about ``cy`` (x unchanged; the identity when ``fx == fy``)."""
+        kp = np.array(keypoints_px, dtype=np.float64, copy=True)
+        if kp.ndim != 3 or kp.shape[0] != len(self) or kp.shape[2] != 2:
+            raise ShapeError(
+                f"keypoints_px: expected ({len(self)}, J, 2) for {len(self)} cameras, got {kp.shape}"
+            )
+        cy = self.principal_px[:, 1, None]
+        kp[..., 1] = cy + (kp[..., 1] - cy) * self.aspect[:, None]
+        return kp
+
+    def project(self, points_cam_mm: Any) -> NDArray[np.float64]:
+        """``(N, ..., 3)`` camera-frame points [mm], z > 0, to ``(N, ..., 2)`` pixels."""
+        P = check_points(points_cam_mm, "points_cam_mm", dim=3, min_ndim=2)
+        if P.shape[0] != len(self):
+            raise ShapeError(f"points_cam_mm: expected {len(self)} rows (one per camera), got {P.shape[0]}")
+        if (P[..., 2] <= 0).any():
+            raise AbsPoseError("points_cam_mm: expected all points in front of the camera (z > 0)")
+        extra = (slice(None),) + (None,) * (P.ndim - 2)
+        f, c = self.focal_px[extra], self.principal_px[extra]
+        result: NDArray[np.float64] = P[..., :2] / P[..., 2:] * f + c
+        return result

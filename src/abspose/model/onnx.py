@@ -26,6 +26,7 @@ from torch import nn
 from abspose._files import atomic_path
 from abspose.errors import AbsPoseError, DataError
 from abspose.geometry import equations as eq
+from abspose.geometry.camera import PinholeCameras
 from abspose.model.network import POSE_OUTPUT_MM, AbsPoseLifter, canonical_from_output, depth_from_logit
 from abspose.model.predict import Prediction, predict
 
@@ -198,17 +199,13 @@ class OnnxLifter:
         self.has_spread = SPREAD_OUTPUT in {o.name for o in self.session.get_outputs()}
         self.path = path
 
-    def predict(
-        self,
-        keypoints_px: NDArray[np.floating],
-        principal_px: NDArray[np.floating],
-        focal_px: NDArray[np.floating],
-    ) -> Prediction:
-        """Like :func:`abspose.model.predict`: ``(N, J, 2)``, ``(N, 2)``, ``(N,)`` → :class:`Prediction`."""
+    def predict(self, keypoints_px: NDArray[np.floating], camera: PinholeCameras) -> Prediction:
+        """A :class:`~abspose.lifters.Lifter`: ``(N, J, 2)`` keypoints seen by N cameras →
+        :class:`Prediction` (the graph is given square pixels, as the torch lifter)."""
         feeds = {
-            "keypoints_px": np.ascontiguousarray(keypoints_px, dtype=np.float32),
-            "principal_px": np.ascontiguousarray(principal_px, dtype=np.float32),
-            "focal_px": np.ascontiguousarray(focal_px, dtype=np.float32),
+            "keypoints_px": np.ascontiguousarray(camera.square_pixels(keypoints_px), dtype=np.float32),
+            "principal_px": np.ascontiguousarray(camera.principal_px, dtype=np.float32),
+            "focal_px": np.ascontiguousarray(camera.fx, dtype=np.float32),
         }
         names = list(OUTPUTS) + ([SPREAD_OUTPUT] if self.has_spread else [])
         joints, root, canonical, *spread = self.session.run(names, feeds)
@@ -232,7 +229,7 @@ def compare_onnx(model: AbsPoseLifter, onnx: OnnxLifter, count: int = 1000, seed
     principal = rng.uniform(300, 1000, (count, 2))
     focal = rng.uniform(500, 2500, count)
     ref = predict(model, keypoints, principal, focal)
-    got = onnx.predict(keypoints, principal, focal)
+    got = onnx.predict(keypoints, PinholeCameras.create(focal, principal))
     return {
         "count": count,
         "max_abs_mm": float(np.abs(ref.joints_cam_mm - got.joints_cam_mm).max()),
@@ -260,8 +257,11 @@ def compare_accuracy(
     views = sample_dataset_views(sample_dataset(repeat), np.random.default_rng(seed))
     truth = views.joints_cam_mm
     result: dict[str, Any] = {"count": len(truth)}
-    for name, runner in (("torch", lambda *a: predict(model, *a)), ("onnx", onnx.predict)):
-        pred = runner(views.keypoints_px, views.principal_px, views.focal_px)
+    camera = PinholeCameras.create(views.focal_px, views.principal_px)
+    for name, pred in (
+        ("torch", predict(model, views.keypoints_px, views.principal_px, views.focal_px)),
+        ("onnx", onnx.predict(views.keypoints_px, camera)),
+    ):
         result[f"{name}_mpjpe"] = mpjpe(pred.joints_cam_mm, truth)
         result[f"{name}_mrpe"] = mrpe(pred.root_cam_mm, truth[:, 0]).mrpe
     return result

@@ -140,8 +140,8 @@ def lift_image(
     returned (``track_ids``): as ``abspose.lift``'s ``stature_mm``, so on a floor one known
     person fixes everyone's scale.
 
-    Non-square pixels (``fy != fx``) are handled by rescaling the 2D y coordinates about the
-    principal point to the ``fx`` scale before lifting, which leaves the back-projection exact.
+    Non-square pixels (``fy != fx``) are exact: ``lift`` takes the camera itself
+    (:meth:`~abspose.geometry.PinholeCameras.square_pixels`).
     """
     from abspose.model.impute import MIN_VISIBLE_JOINTS
 
@@ -161,9 +161,8 @@ def lift_image(
     if len(keep) == 0:
         lifted = _empty_result(camera)
     else:  # already in H36M-17: lift() converts nothing more
-        scaled = _square_pixels(keypoints, camera)
         args: dict[str, Any] = {
-            "focal_px": k.fx, "principal_px": k.principal_px, "image_size": (width, height),
+            "camera": k, "image_size": (width, height),
             "layout": H36M17.name, "confidences": confidences, "model": resolve_lifter(model, "detector"),
             "min_confidence": min_confidence, "flip_test": flip_test,
         }  # fmt: skip
@@ -174,13 +173,13 @@ def lift_image(
             "camera_roll_deg": camera_roll_deg, "floor": floor,
         }  # fmt: skip
         try:
-            lifted = lift(scaled, **args, **on_floor)
+            lifted = lift(keypoints, **args, **on_floor)
         except AbsPoseError as exc:  # nobody stands in this image: the lifter's own scale
             if "stands on the floor" not in str(exc) and not (
                 floor_or_lifter and "camera's horizon" in str(exc)
             ):
                 raise
-            lifted = lift(scaled, **args)
+            lifted = lift(keypoints, **args)
         lifted = replace(lifted, focal_is_default=camera.focal_is_default)
         keypoints = np.where(lifted.imputed[..., None], np.nan, keypoints)
         confidences = np.where(lifted.imputed, 0.0, confidences)
@@ -202,17 +201,8 @@ def _implied_statures(lifted: LiftResult, frame: PeopleInFrame) -> NDArray[np.fl
     """``(P,)`` the statures the frame's lifted poses stand for, from their seen keypoints."""
     from abspose.model.predict import implied_stature_mm
 
-    kp = _square_pixels(frame.keypoints_px, frame.camera)  # NaN where filled in: left out of the spreads
+    kp = lifted.camera.square_pixels(frame.keypoints_px)  # NaN where filled in: left out of the spreads
     return implied_stature_mm(lifted.joints_cam_mm, kp, lifted.focal_px, lifted.principal_px)
-
-
-def _square_pixels(keypoints_px: NDArray[np.float64], camera: CameraSetup) -> NDArray[np.float64]:
-    """``(..., 17, 2)`` keypoints with y rescaled about the principal point to the ``fx`` scale:
-    what the lifter, which assumes square pixels, is given."""
-    k = camera.intrinsics
-    out = np.array(keypoints_px, dtype=np.float64, copy=True)
-    out[..., 1] = k.cy + (out[..., 1] - k.cy) * (k.fx / k.fy)
-    return out
 
 
 def _with_track_stature(
