@@ -36,6 +36,7 @@ from abspose.estimator2d.integral import (
     read_integral,
     save_integral,
 )
+from abspose.model.loop import StepSchedule, changed_settings, make_optimizer, run_epochs
 from abspose.skeletons import get_layout
 
 __all__ = [
@@ -152,8 +153,13 @@ class Train2DConfig:
         if not 0.0 <= self.color_jitter < 1.0 or self.shift_px < 0:
             raise AbsPoseError("Train2DConfig: expected 0 <= color_jitter < 1 and shift_px >= 0")
 
+    @property
+    def schedule(self) -> StepSchedule:
+        """The learning-rate schedule."""
+        return StepSchedule(self.lr, self.lr_drop_epoch, self.lr_drop_factor)
+
     def lr_at(self, epoch: int) -> float:
-        return self.lr * (self.lr_drop_factor if epoch >= self.lr_drop_epoch else 1.0)
+        return self.schedule.at(epoch)
 
 
 class _Crops(torch.utils.data.Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
@@ -219,20 +225,15 @@ def train_integral(
     if backbone is not None:
         load_backbone(net, backbone)
     net.to(device)
-    opt: torch.optim.Optimizer
-    if train.optimizer == "rmsprop":
-        opt = torch.optim.RMSprop(net.parameters(), lr=train.lr)
-    else:
-        opt = torch.optim.Adam(net.parameters(), lr=train.lr)
+    opt = make_optimizer(train.optimizer, net.parameters(), train.lr)
     history: list[dict[str, Any]] = []
     if resume and Path(checkpoint).is_file():
         ckpt = read_integral(checkpoint)
         # more epochs, other workers or another device are fine; anything else changes the run
-        free = {"epochs", "workers", "device"}
-        was = {k: v for k, v in ckpt.meta.get("train", {}).items() if k not in free}
-        now = {k: v for k, v in asdict(train).items() if k not in free}
-        if ckpt.config != config or was != now:
-            changed = sorted(k for k in now if was.get(k) != now[k])
+        changed = changed_settings(
+            ckpt.meta.get("train", {}), asdict(train), free=("epochs", "workers", "device")
+        )
+        if ckpt.config != config or changed:
             raise AbsPoseError(
                 f"{checkpoint}: written with other settings (config {ckpt.config}, changed: {changed}); "
                 "delete it or pass resume=False"
@@ -240,11 +241,8 @@ def train_integral(
         net.load_state_dict(ckpt.model_state)
         load_optimizer_tensors(opt, {k: v.to(device) for k, v in ckpt.optimizer_state.items()})
         history = list(ckpt.meta.get("history", []))
-    for epoch in range(len(history), train.epochs):
-        for group in opt.param_groups:
-            group["lr"] = train.lr_at(epoch)
-        torch.manual_seed(train.seed * 1_000_003 + epoch)
-        order = torch.Generator().manual_seed(train.seed * 1_000_003 + epoch)
+
+    def train_epoch(epoch: int, order: torch.Generator) -> dict[str, Any]:
         loader = torch.utils.data.DataLoader(
             _Crops(people, config, train, epoch), batch_size=train.batch_size, shuffle=True,
             generator=order, num_workers=train.workers, drop_last=len(people) > train.batch_size,
@@ -268,10 +266,16 @@ def train_integral(
         record.update(epoch=epoch + 1, crop_px=record["coord_px"] * HEATMAP_STRIDE,
                       lr=train.lr_at(epoch), seconds=time.perf_counter() - start)  # fmt: skip
         history.append(record)
+        return record
+
+    def save(epoch: int, record: dict[str, Any]) -> None:
         meta = {"train": asdict(train), "history": history, "samples": len(people)}
         save_integral(checkpoint, IntegralCheckpoint(config, net.state_dict(), optimizer_tensors(opt), meta))
-        if on_epoch is not None:
-            on_epoch(record)
+
+    run_epochs(
+        opt, train.schedule, seed=train.seed, start=len(history), epochs=train.epochs,
+        train_epoch=train_epoch, save=save, on_epoch=on_epoch,
+    )  # fmt: skip
     return history
 
 

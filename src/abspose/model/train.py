@@ -36,6 +36,7 @@ from abspose.metrics import mpjpe, mrpe
 from abspose.model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from abspose.model.config import LifterConfig
 from abspose.model.feed import LiftingArrays, draw_epoch, frames_epoch
+from abspose.model.loop import StepSchedule, changed_settings, epoch_seed, make_optimizer, run_epochs
 from abspose.model.loss import lifter_loss
 from abspose.model.network import AbsPoseLifter
 from abspose.model.predict import predict
@@ -98,9 +99,14 @@ class TrainConfig:
         if self.optimizer not in ("adam", "rmsprop"):
             raise AbsPoseError(f"TrainConfig.optimizer: expected 'adam' or 'rmsprop', got {self.optimizer!r}")
 
+    @property
+    def schedule(self) -> StepSchedule:
+        """The learning-rate schedule."""
+        return StepSchedule(self.lr, self.lr_drop_epoch, self.lr_drop_factor)
+
     def lr_at(self, epoch: int) -> float:
         """Learning rate of an epoch (0-based)."""
-        return self.lr * (self.lr_drop_factor if epoch >= self.lr_drop_epoch else 1.0)
+        return self.schedule.at(epoch)
 
 
 @dataclass(frozen=True)
@@ -133,11 +139,6 @@ def _distributed(device: torch.device) -> tuple[int, int, bool, torch.device]:
     if started:
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
     return dist.get_rank(), dist.get_world_size(), started, device
-
-
-def _seed_torch(seed: int, epoch: int) -> torch.Generator:
-    torch.manual_seed(seed * 1_000_003 + epoch)
-    return torch.Generator().manual_seed(seed * 1_000_003 + epoch)
 
 
 def _validate(model: AbsPoseLifter, val: LiftingArrays | None) -> tuple[float, float]:
@@ -219,20 +220,16 @@ def train_lifter(
     if world > 1:
         ids = [dev.index] if dev.type == "cuda" else None
         net = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
-    opt: torch.optim.Optimizer
-    if train_config.optimizer == "adam":
-        opt = torch.optim.Adam(model.parameters(), lr=train_config.lr)
-    else:
-        opt = torch.optim.RMSprop(model.parameters(), lr=train_config.lr)
+    opt = make_optimizer(train_config.optimizer, model.parameters(), train_config.lr)
     history: list[EpochStats] = []
     start_epoch = 0
     meta_train = json.dumps(asdict(train_config), sort_keys=True)
-    # A run may be extended to more epochs; any other change of settings refuses to resume.
-    same_run = json.dumps({**asdict(train_config), "epochs": None}, sort_keys=True)
     if checkpoint is not None and resume and Path(checkpoint).is_file():
         ckpt = load_checkpoint(checkpoint)
         stored = json.loads(ckpt.meta.get("train_config", "{}"))
-        if ckpt.config != config or json.dumps({**stored, "epochs": None}, sort_keys=True) != same_run:
+        now = json.loads(meta_train)  # the stored form (nested configs as dicts)
+        # a run may be extended to more epochs; any other change of settings refuses to resume
+        if ckpt.config != config or changed_settings(stored, now, free=("epochs",)):
             raise AbsPoseError(
                 f"{checkpoint}: was written with other settings; delete it or pass resume=False "
                 f"(stored {ckpt.config}, asked {config})"
@@ -248,15 +245,12 @@ def train_lifter(
         val_rng = np.random.default_rng([train_config.seed, 2**31 - 1])
         val_arrays = _draw(val, val_rng, train_config, training=False, noise=noise)
 
-    for epoch in range(start_epoch, train_config.epochs):
+    def train_epoch(epoch: int, gen: torch.Generator) -> EpochStats:
         t0 = time.perf_counter()
         arrays = _draw(train, np.random.default_rng([train_config.seed, epoch]), train_config, training=True,
                        noise=noise)  # fmt: skip
-        gen = _seed_torch(train_config.seed, epoch)
         if world > 1:  # the same batch order everywhere, each process its own dropout masks
-            torch.manual_seed((train_config.seed * 1_000_003 + epoch) * 64 + rank)
-        for group in opt.param_groups:
-            group["lr"] = train_config.lr_at(epoch)
+            torch.manual_seed(epoch_seed(train_config.seed, epoch) * 64 + rank)
         kp, c, f, cam = (
             torch.from_numpy(a).to(dev)
             for a in (arrays.keypoints_px, arrays.principal_px, arrays.focal_px, arrays.joints_cam_mm)
@@ -289,17 +283,24 @@ def train_lifter(
             val_mpjpe=val_mpjpe, val_mrpe=val_mrpe, seconds=time.perf_counter() - t0,
         )  # fmt: skip
         history.append(stats)
-        if checkpoint is not None and rank == 0:
-            meta: dict[str, Any] = {
-                "epoch": epoch,
-                "train_config": meta_train,
-                "history": [asdict(h) for h in history],
-            }
-            if noise is not None:
-                meta["noise_model"] = noise.to_json()
-            save_checkpoint(checkpoint, Checkpoint(config, model.state_dict(), optimizer_tensors(opt), meta))
-        if on_epoch is not None and rank == 0:
-            on_epoch(stats)
+        return stats
+
+    def save(epoch: int, stats: EpochStats) -> None:
+        if checkpoint is None or rank != 0:
+            return
+        meta: dict[str, Any] = {
+            "epoch": epoch,
+            "train_config": meta_train,
+            "history": [asdict(h) for h in history],
+        }
+        if noise is not None:
+            meta["noise_model"] = noise.to_json()
+        save_checkpoint(checkpoint, Checkpoint(config, model.state_dict(), optimizer_tensors(opt), meta))
+
+    run_epochs(
+        opt, train_config.schedule, seed=train_config.seed, start=start_epoch, epochs=train_config.epochs,
+        train_epoch=train_epoch, save=save, on_epoch=on_epoch if rank == 0 else None,
+    )  # fmt: skip
     if started:
         import torch.distributed as dist
 

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from abspose.data.mocap.dataset import MocapDataset
 from abspose.errors import AbsPoseError
 from abspose.model.config import LifterConfig
+from abspose.model.loop import epoch_seed
 from abspose.model.loss import depth_target
 from abspose.model.network import AbsPoseLifter, LifterOutput
 from abspose.model.predict import Prediction, predict
@@ -233,7 +234,7 @@ def fit_depth_spread(
         for group in opt.param_groups:
             group["lr"] = lr * (0.1 if epoch >= (2 * epochs) // 3 else 1.0)
         kp, c, f, cam, _ = draw(train, 1_000 + epoch, True)
-        order = torch.randperm(len(kp), generator=torch.Generator().manual_seed(seed * 1_000_003 + epoch))
+        order = torch.randperm(len(kp), generator=torch.Generator().manual_seed(epoch_seed(seed, epoch)))
         total, steps = 0.0, 0
         for start in range(0, len(kp) - batch_size + 1, batch_size):
             idx = order[start : start + batch_size]
