@@ -33,7 +33,8 @@ PUBLIC = {
         "get_layout",
     ],
     "abspose.geometry": [
-        "Intrinsics", "PinholeCameras", "project", "backproject", "shift_principal_point", "pose_location", "pose_scale",
+        "Intrinsics", "PinholeCameras", "project", "backproject", "shift_principal_point", "pose_location",
+        "pose_scale",
         "normalize_keypoints", "canonical_depth", "root_xy_from_canonical", "root_depth_from_canonical",
         "root_from_canonical", "flip_keypoints_px", "flip_joints_cam",
     ],

@@ -36,11 +36,12 @@ def test_epochs_are_seeded_by_their_number_so_a_resumed_run_draws_the_same():
             return epoch * 10
 
         seen = []
-        out = run_epochs(opt, StepSchedule(0.1, 2, 0.1), seed=7, start=start, epochs=4,
-                         train_epoch=train_epoch, save=lambda e, s: saved.append((e, s)), on_epoch=seen.append)  # fmt: skip
-        assert out == seen == [e * 10 for e in range(start, 4)] and saved == [
-            (e, e * 10) for e in range(start, 4)
-        ]
+        out = run_epochs(
+            opt, StepSchedule(0.1, 2, 0.1), seed=7, start=start, epochs=4, train_epoch=train_epoch,
+            save=lambda e, s: saved.append((e, s)), on_epoch=seen.append,
+        )  # fmt: skip
+        assert out == seen == [e * 10 for e in range(start, 4)]
+        assert saved == [(e, e * 10) for e in range(start, 4)]
         return draws, lrs
 
     full, lrs = run(0)
