@@ -57,7 +57,7 @@ def test_with_stature_keeps_the_projection_and_reaches_the_height(tiny_dataset, 
     a = draw_epoch(tiny_dataset, np.random.default_rng(seed), VirtualCameraConfig(), BodyScaleConfig())
     cam = a.joints_cam_mm.astype(np.float64)[:8]
     pred = Prediction(cam, cam[:, 0].copy(), cam[:, 0, 2] / a.focal_px[:8])
-    target = skeleton_stature_mm(cam) * factor
+    target = np.clip(skeleton_stature_mm(cam) * factor, 600.0, 2700.0)  # within the heights accepted
     scaled = pred.with_stature(target)
     assert np.allclose(skeleton_stature_mm(scaled.joints_cam_mm), target)
     for k in range(len(cam)):

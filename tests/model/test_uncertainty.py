@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -89,6 +88,7 @@ def test_fit_depth_spread_calibrates_on_held_out_draws(tiny_dataset):
     assert 0 < fit.interval_k[0] < fit.interval_k[1]
     assert np.isfinite(fit.stature_k).all() and fit.stature_k[0] < fit.stature_k[1]
     from abspose.data import BodyModelConfig, VirtualCameraConfig
+    from abspose.data.frames import concat_frames
     from abspose.model.feed import draw_epoch
 
     draws = [
@@ -97,7 +97,7 @@ def test_fit_depth_spread_calibrates_on_held_out_draws(tiny_dataset):
         )
         for k in range(4)
     ]
-    a = type(draws[0])(*(np.concatenate([getattr(d, f.name) for d in draws]) for f in fields(draws[0])))
+    a = concat_frames(draws)
     err, spread = depth_log_errors(fitted, a.keypoints_px, a.principal_px, a.focal_px, a.joints_cam_mm)
     covered = interval_coverage(err, spread[:, None] * np.array(fit.interval_k)[None, :])
     assert 0.5 < covered[0] < 0.86 and covered[1] > 0.85

@@ -40,7 +40,6 @@ from abspose.data.mocap.body import (
 )
 from abspose.data.mocap.bvh import BvhMotion, read_bvh
 from abspose.data.mocap.cameras import (
-    CameraSamples,
     VirtualCameraConfig,
     look_at_rotation,
     sample_cameras,
@@ -92,7 +91,6 @@ __all__ = [
     "BodyScaleConfig",
     "BvhMotion",
     "CameraFrames",
-    "CameraSamples",
     "Clip",
     "MocapDataset",
     "PostureConfig",

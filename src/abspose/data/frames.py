@@ -1,4 +1,5 @@
-"""Frames of the benchmark datasets (Human3.6M, MPI-INF-3DHP) in one form, and their protocols.
+"""Frames seen by cameras in one form (benchmarks, virtual cameras, training epochs), and the
+benchmarks' protocols.
 
 Every adapter (:mod:`abspose.data.benchmarks.h36m`, :mod:`abspose.data.benchmarks.mmpose`,
 :mod:`abspose.data.benchmarks.mpi_inf_3dhp`) returns :class:`CameraFrames`: camera-frame joints in the
@@ -19,7 +20,7 @@ with the Protocol 1 split.) MPI-INF-3DHP's test set is TS1-TS6, reported per sce
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,16 @@ from numpy.typing import NDArray
 
 from abspose.errors import DataError
 from abspose.geometry.camera import PinholeCameras
+
+#: Sentinels of labels not given (filled in by ``CameraFrames.__post_init__``).
+_UNSET_STR: NDArray[np.str_] = np.zeros(0, dtype="<U1")
+_UNSET_INT: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+
+
+def _is_array(frames: Any, name: str) -> bool:
+    """Whether the field ``name`` holds a per-frame array (not the name, not an unknown part)."""
+    return name != "name" and getattr(frames, name) is not None
+
 
 __all__ = [
     "H36M_PROTOCOLS",
@@ -58,35 +69,51 @@ MPI_INF_3DHP_GROUPS = {
 
 @dataclass(frozen=True)
 class CameraFrames:
-    """N frames of one dataset, each seen by one camera.
+    """N frames, each seen by one camera: the one frame type of abspose.
+
+    A benchmark's frames (the readers of :mod:`abspose.data.benchmarks`), motion capture seen
+    by virtual cameras (:func:`~abspose.data.sample_cameras`, :func:`~abspose.data.sample_views`,
+    which also fill the camera poses and the bodies' statures) and a training epoch's samples
+    (:mod:`abspose.model.feed`, float32) are all ``CameraFrames``.
 
     Attributes:
         joints_cam_mm: ``(N, 17, 3)`` H36M-17 joints in the camera frame [mm] (x right, y down,
             z forward).
         keypoints_px: ``(N, 17, 2)`` the 2D input [px]: a detector's, or the ground truth's.
-        focal_px: ``(N,)`` focal length [px] (mean of fx and fy).
+        focal_px: ``(N,)`` focal length [px] (a benchmark's: the mean of fx and fy).
         principal_px: ``(N, 2)`` principal point [px].
         image_size_px: ``(N, 2)`` image (width, height) [px].
         subject, action, camera, group: ``(N,)`` labels (``group``: the scene group for
-            MPI-INF-3DHP, otherwise the action).
-        frame: ``(N,)`` frame number within its sequence.
+            MPI-INF-3DHP, otherwise the action); empty strings when not given.
+        frame: ``(N,)`` frame number within its sequence; ``0 .. N-1`` when not given.
         name: where the frames came from.
+        rot_world_to_cam: ``(N, 3, 3)`` rotation, ``X_cam = R (X_world - C)``, when known.
+        cam_center_world_mm: ``(N, 3)`` camera centre C in the world [mm], when known.
+        stature_mm: ``(N,)`` stature of each frame's body [mm], when known.
     """
 
-    joints_cam_mm: NDArray[np.float64]
-    keypoints_px: NDArray[np.float64]
-    focal_px: NDArray[np.float64]
-    principal_px: NDArray[np.float64]
+    joints_cam_mm: NDArray[np.floating[Any]]
+    keypoints_px: NDArray[np.floating[Any]]
+    focal_px: NDArray[np.floating[Any]]
+    principal_px: NDArray[np.floating[Any]]
     image_size_px: NDArray[np.int64]
-    subject: NDArray[np.str_]
-    action: NDArray[np.str_]
-    camera: NDArray[np.str_]
-    group: NDArray[np.str_]
-    frame: NDArray[np.int64]
+    subject: NDArray[np.str_] = field(default_factory=lambda: _UNSET_STR)
+    action: NDArray[np.str_] = field(default_factory=lambda: _UNSET_STR)
+    camera: NDArray[np.str_] = field(default_factory=lambda: _UNSET_STR)
+    group: NDArray[np.str_] = field(default_factory=lambda: _UNSET_STR)
+    frame: NDArray[np.int64] = field(default_factory=lambda: _UNSET_INT)
     name: str = ""
+    rot_world_to_cam: NDArray[np.float64] | None = None
+    cam_center_world_mm: NDArray[np.float64] | None = None
+    stature_mm: NDArray[np.floating[Any]] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.joints_cam_mm)
+        for label in ("subject", "action", "camera", "group"):
+            if getattr(self, label) is _UNSET_STR:
+                object.__setattr__(self, label, np.full(n, "", dtype="<U1"))
+        if self.frame is _UNSET_INT:
+            object.__setattr__(self, "frame", np.arange(n, dtype=np.int64))
         if self.joints_cam_mm.shape != (n, 17, 3) or self.keypoints_px.shape != (n, 17, 2):
             raise DataError(
                 f"{self.name}: expected (N, 17, 3) joints and (N, 17, 2) keypoints, got "
@@ -112,7 +139,7 @@ class CameraFrames:
 
     def select(self, mask: Any) -> CameraFrames:
         """The frames where ``mask`` (boolean or indices) selects."""
-        kept = {f.name: getattr(self, f.name)[mask] for f in fields(self) if f.name != "name"}
+        kept = {f.name: getattr(self, f.name)[mask] for f in fields(self) if _is_array(self, f.name)}
         return CameraFrames(**kept, name=self.name)
 
     def every(self, step: int) -> CameraFrames:
@@ -134,7 +161,7 @@ def concat_frames(parts: list[CameraFrames], name: str = "") -> CameraFrames:
     joined = {
         f.name: np.concatenate([getattr(p, f.name) for p in parts])
         for f in fields(CameraFrames)
-        if f.name != "name"
+        if all(_is_array(p, f.name) for p in parts)
     }
     return CameraFrames(**joined, name=name or parts[0].name)
 

@@ -12,6 +12,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from abspose.data.frames import CameraFrames
 from abspose.data.mocap.augment import BodyScaleConfig
 from abspose.data.mocap.body import BodyModelConfig
 from abspose.data.mocap.cameras import VirtualCameraConfig
@@ -21,7 +22,7 @@ from abspose.evaluation.frames import Evaluation, scored
 from abspose.geometry.camera import PinholeCameras
 from abspose.geometry.normalize import pose_scale
 from abspose.lifters import lift_h36m17
-from abspose.model.feed import LiftingArrays, draw_epoch
+from abspose.model.feed import draw_epoch
 from abspose.model.network import AbsPoseLifter
 from abspose.model.predict import Prediction
 from abspose.noise.model import ErrorModel
@@ -93,7 +94,7 @@ def _draw_errors(
     return (picked * scale[:, None, None]).astype(np.float32)
 
 
-def _with_mehta_root(pred: Prediction, arrays: LiftingArrays) -> Prediction:
+def _with_mehta_root(pred: Prediction, arrays: CameraFrames) -> Prediction:
     from abspose.baselines import mehta_root
     from abspose.geometry import Intrinsics
 

@@ -3,7 +3,7 @@ and 2D detector errors sampled from an error model."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,23 +21,7 @@ from abspose.geometry.normalize import pose_scale
 from abspose.noise.model import ErrorModel
 from abspose.skeletons import H36M17
 
-__all__ = ["LiftingArrays", "draw_epoch", "frames_epoch"]
-
-
-@dataclass(frozen=True)
-class LiftingArrays:
-    """One epoch's samples (float32).
-
-    Attributes:
-        keypoints_px: ``(N, 17, 2)``. principal_px: ``(N, 2)``. focal_px: ``(N,)``.
-        joints_cam_mm: ``(N, 17, 3)``. stature_mm: ``(N,)``.
-    """
-
-    keypoints_px: NDArray[np.float32]
-    principal_px: NDArray[np.float32]
-    focal_px: NDArray[np.float32]
-    joints_cam_mm: NDArray[np.float32]
-    stature_mm: NDArray[np.float32]
+__all__ = ["draw_epoch", "frames_epoch"]
 
 
 def draw_epoch(
@@ -51,7 +35,7 @@ def draw_epoch(
     noise: ErrorModel | None = None,
     postures: PostureConfig | None = None,
     noise_fraction: float = 1.0,
-) -> LiftingArrays:
+) -> CameraFrames:
     """New virtual cameras (bodies, postures) for every frame; half the samples mirrored if ``flip``.
 
     The flip mirrors the image about the principal point and the camera frame about its y-z
@@ -75,6 +59,7 @@ def draw_epoch(
         views.joints_cam_mm,
         views.principal_px,
         views.focal_px,
+        views.image_size_px,
         stature,
         rng,
         flip,
@@ -90,7 +75,7 @@ def frames_epoch(
     flip: bool = True,
     noise: ErrorModel | None = None,
     noise_fraction: float = 1.0,
-) -> LiftingArrays:
+) -> CameraFrames:
     """One epoch of a benchmark's own frames and real cameras (Human3.6M, MPI-INF-3DHP): the
     same flip and error synthesis as :func:`draw_epoch`, no virtual cameras or body changes."""
     from abspose.data.mocap.augment import skeleton_stature_mm
@@ -102,6 +87,7 @@ def frames_epoch(
         frames.joints_cam_mm,
         frames.principal_px,
         frames.focal_px,
+        frames.image_size_px,
         stature,
         rng,
         flip,
@@ -118,16 +104,17 @@ def _check_noise(noise: ErrorModel | None) -> None:
 
 
 def _augment(
-    kp: NDArray[np.float64],
-    cam: NDArray[np.float64],
-    principal: NDArray[np.float64],
-    focal: NDArray[np.float64],
-    stature: NDArray[np.float64],
+    kp: NDArray[np.floating[Any]],
+    cam: NDArray[np.floating[Any]],
+    principal: NDArray[np.floating[Any]],
+    focal: NDArray[np.floating[Any]],
+    image_size: NDArray[np.int64],
+    stature: NDArray[np.floating[Any]],
     rng: np.random.Generator,
     flip: bool,
     noise: ErrorModel | None,
     noise_fraction: float = 1.0,
-) -> LiftingArrays:
+) -> CameraFrames:
     """Mirror half the samples (if ``flip``), add sampled 2D errors (if ``noise``) to a share
     ``noise_fraction`` of them (the others keep exact 2D)."""
     mirror = rng.random(len(kp)) < 0.5 if flip else np.zeros(len(kp), dtype=bool)
@@ -141,10 +128,11 @@ def _augment(
         if noise_fraction < 1.0:
             errors = errors * (rng.random(len(kp)) < noise_fraction)[:, None, None]
         kp = kp + errors
-    return LiftingArrays(
+    return CameraFrames(  # float32: what the network takes
         keypoints_px=kp.astype(np.float32),
         principal_px=principal.astype(np.float32),
         focal_px=focal.astype(np.float32),
         joints_cam_mm=cam.astype(np.float32),
+        image_size_px=np.asarray(image_size, dtype=np.int64),
         stature_mm=stature.astype(np.float32),
     )

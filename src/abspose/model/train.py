@@ -35,7 +35,7 @@ from abspose.errors import AbsPoseError
 from abspose.metrics import mpjpe, mrpe
 from abspose.model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from abspose.model.config import LifterConfig
-from abspose.model.feed import LiftingArrays, draw_epoch, frames_epoch
+from abspose.model.feed import draw_epoch, frames_epoch
 from abspose.model.loop import StepSchedule, changed_settings, epoch_seed, make_optimizer, run_epochs
 from abspose.model.loss import lifter_loss
 from abspose.model.network import AbsPoseLifter
@@ -141,7 +141,7 @@ def _distributed(device: torch.device) -> tuple[int, int, bool, torch.device]:
     return dist.get_rank(), dist.get_world_size(), started, device
 
 
-def _validate(model: AbsPoseLifter, val: LiftingArrays | None) -> tuple[float, float]:
+def _validate(model: AbsPoseLifter, val: CameraFrames | None) -> tuple[float, float]:
     if val is None:
         return float("nan"), float("nan")
     pred = predict(model, val.keypoints_px, val.principal_px, val.focal_px)
@@ -156,7 +156,7 @@ def _draw(
     *,
     training: bool,
     noise: Any,
-) -> LiftingArrays:
+) -> CameraFrames:
     """An epoch of samples: virtual cameras for motion capture, the frames' own cameras for a
     benchmark's :class:`CameraFrames`. Validation draws no flips (and no body changes)."""
     if isinstance(source, CameraFrames):

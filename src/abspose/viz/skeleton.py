@@ -184,7 +184,7 @@ def _draw_camera_frame(ax3: Any, pred: NDArray[np.float64], gt: NDArray[np.float
 
 
 def save_sample_views(views: Any, path: str | Path) -> Path:
-    """One panel per sample of a :class:`~abspose.data.CameraSamples`: the 2D pose in its image
+    """One panel per sample of a :class:`~abspose.data.CameraFrames`: the 2D pose in its image
     frame, titled with the focal length and the root's depth."""
     import matplotlib
 

@@ -22,10 +22,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abspose._checks import check_points
+from abspose.data.frames import CameraFrames
 from abspose.errors import AbsPoseError, DataError
 from abspose.skeletons import H36M17
 
-__all__ = ["CameraSamples", "VirtualCameraConfig", "look_at_rotation", "sample_cameras", "sample_scene"]
+__all__ = ["VirtualCameraConfig", "look_at_rotation", "sample_cameras", "sample_scene"]
 
 
 @dataclass(frozen=True)
@@ -64,31 +65,6 @@ class VirtualCameraConfig:
             raise AbsPoseError("VirtualCameraConfig: focal lengths and distances must be > 0")
         if not self.image_sizes:
             raise AbsPoseError("VirtualCameraConfig.image_sizes: expected at least one size")
-
-
-@dataclass(frozen=True)
-class CameraSamples:
-    """Poses seen by virtual cameras (N samples).
-
-    Attributes:
-        keypoints_px: ``(N, 17, 2)`` projected joints [px].
-        joints_cam_mm: ``(N, 17, 3)`` joints in camera coords [mm].
-        focal_px: ``(N,)`` focal length [px] (fx = fy).
-        principal_px: ``(N, 2)`` principal point [px].
-        image_size_px: ``(N, 2)`` image (width, height) [px].
-        rot_world_to_cam: ``(N, 3, 3)`` rotation, ``X_cam = R (X_world - C)``.
-        cam_center_world_mm: ``(N, 3)`` camera centre C in the world [mm].
-        stature_mm: ``(N,)`` skeleton stature of each sampled body [mm], when known.
-    """
-
-    keypoints_px: NDArray[np.float64]
-    joints_cam_mm: NDArray[np.float64]
-    focal_px: NDArray[np.float64]
-    principal_px: NDArray[np.float64]
-    image_size_px: NDArray[np.int64]
-    rot_world_to_cam: NDArray[np.float64]
-    cam_center_world_mm: NDArray[np.float64]
-    stature_mm: NDArray[np.float64] | None = None
 
 
 def look_at_rotation(heading_rad: Any, pitch_rad: Any) -> NDArray[np.float64]:
@@ -130,7 +106,7 @@ def sample_cameras(
     floor_y_mm: Any,
     rng: np.random.Generator,
     config: VirtualCameraConfig = VirtualCameraConfig(),
-) -> CameraSamples:
+) -> CameraFrames:
     """Draw one virtual camera per pose and project the pose.
 
     Args:
@@ -194,7 +170,10 @@ def sample_cameras(
             f"{pending.size} poses found no virtual camera in {config.max_tries} draws "
             f"(first: index {pending[0]}); widen VirtualCameraConfig ranges"
         )
-    return CameraSamples(out_kp, out_cam, out_f, out_c, out_size, out_R, out_C)
+    return CameraFrames(
+        joints_cam_mm=out_cam, keypoints_px=out_kp, focal_px=out_f, principal_px=out_c,
+        image_size_px=out_size, rot_world_to_cam=out_R, cam_center_world_mm=out_C,
+    )  # fmt: skip
 
 
 def sample_scene(
@@ -205,7 +184,7 @@ def sample_scene(
     camera_height_mm: float,
     pitch_deg: float,
     config: VirtualCameraConfig = VirtualCameraConfig(),
-) -> CameraSamples:
+) -> CameraFrames:
     """K people on one floor, seen by **one** camera at a known height and pitch (no roll).
 
     Each pose is stood on the floor (its own floor height subtracted), turned to a random
@@ -257,7 +236,7 @@ def sample_scene(
                 f"sample_scene: person {i} found no spot in view in {config.max_tries} draws "
                 f"(camera {camera_height_mm:.0f} mm high, pitch {pitch_deg:g} deg); widen the distances"
             )
-    return CameraSamples(
+    return CameraFrames(
         keypoints_px=out_kp,
         joints_cam_mm=out_cam,
         focal_px=np.full(k, f),

@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from abspose.data.frames import CameraFrames
 from abspose.data.mocap.augment import BodyScaleConfig, random_bone_factors, scale_bones, skeleton_stature_mm
 from abspose.data.mocap.body import BodyModelConfig, retarget, sample_bodies
-from abspose.data.mocap.cameras import CameraSamples, VirtualCameraConfig, sample_cameras
+from abspose.data.mocap.cameras import VirtualCameraConfig, sample_cameras
 from abspose.data.mocap.dataset import MocapDataset
 from abspose.data.mocap.postures import PostureConfig, augment_postures
 
@@ -39,7 +40,7 @@ def sample_views(
     *,
     augment: bool = True,
     postures: PostureConfig | None = None,
-) -> CameraSamples:
+) -> CameraFrames:
     """Give ``(N, 17, 3)`` world poses new bodies (and postures) and view each through a virtual camera.
 
     Args:
@@ -71,7 +72,7 @@ def sample_dataset_views(
     *,
     augment: bool = True,
     postures: PostureConfig | None = None,
-) -> CameraSamples:
+) -> CameraFrames:
     """:func:`sample_views` over every frame of a :class:`MocapDataset`."""
     return sample_views(
         dataset.joints_world_mm, dataset.floor_y_mm, rng, cameras, body, augment=augment, postures=postures
