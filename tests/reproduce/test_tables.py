@@ -217,7 +217,7 @@ def test_estimate_ignores_a_stall_of_the_probe(tmp_path, rng, monkeypatch):
     reading advances 1 ms, the 8th step's reading 3 s more."""
     import types
 
-    import abspose.reproduce.tables as tables
+    import abspose.reproduce.run as tables
     from abspose.model import LifterConfig, TrainConfig
     from abspose.reproduce import estimate_seconds
 
@@ -285,3 +285,18 @@ def test_estimate_warns_when_the_machine_is_busy(tmp_path, rng, monkeypatch, loa
     result = CliRunner().invoke(app, argv)
     assert result.exit_code == 0, result.output
     assert ("the machine is busy" in result.output) == busy
+
+
+def test_each_variant_builds_its_config_explicitly():
+    """Table 1's rows differ in exactly the inputs they name; Table 5's direct variant only in
+    its depth target (no setting decoded from a string)."""
+    from abspose.reproduce.tables import BASELINE, DIRECT_DEPTH, LOCATION, LOCATION_SCALE, SCALE
+
+    inputs = {
+        v.slug: (v.config(64).use_location, v.config(64).use_scale) for v in (BASELINE, LOCATION, SCALE)
+    }
+    assert inputs == {"base": (False, False), "loc": (True, False), "scale": (False, True)}
+    ls, direct = LOCATION_SCALE.config(64), DIRECT_DEPTH.config(64)
+    assert (ls.use_location, ls.use_scale, ls.depth_target) == (True, True, "canonical")
+    assert direct.depth_target == "direct" and (direct.use_location, direct.use_scale) == (True, True)
+    assert ls.width == 64

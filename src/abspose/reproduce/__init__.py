@@ -1,17 +1,14 @@
-"""Reproduce the paper's tables on the user's Human3.6M and MPI-INF-3DHP (docs/reproduce.md)."""
+"""Reproduce the paper's tables on the user's Human3.6M and MPI-INF-3DHP (docs/reproduce.md).
 
-from abspose.reproduce.tables import (
-    PAPER,
-    TABLES,
-    Benchmarks,
-    TablePlan,
-    TableResult,
-    Training,
-    estimate_seconds,
-    plan_table,
-    run_plan,
-    write_table,
-)
+:mod:`~abspose.reproduce.paper` holds the paper's numbers, :mod:`~abspose.reproduce.tables`
+each table's plan (its trainings, each a :class:`Variant` of the lifter, and how it is scored),
+:mod:`~abspose.reproduce.run` the training runs, :mod:`~abspose.reproduce.report` the written
+table."""
+
+from abspose.reproduce.paper import PAPER, TABLES
+from abspose.reproduce.report import TableResult, write_table
+from abspose.reproduce.run import estimate_seconds, run_plan
+from abspose.reproduce.tables import Benchmarks, TablePlan, Training, Variant, plan_table
 
 __all__ = [
     "PAPER",
@@ -20,6 +17,7 @@ __all__ = [
     "TablePlan",
     "TableResult",
     "Training",
+    "Variant",
     "estimate_seconds",
     "plan_table",
     "run_plan",

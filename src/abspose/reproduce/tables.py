@@ -21,80 +21,74 @@ Where this differs from the paper, by necessity (each note also lands in the tab
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from abspose._files import write_text_atomic
 from abspose.data.frames import H36M_PROTOCOLS, CameraFrames, protocol_split
 from abspose.errors import AbsPoseError, DataError
 from abspose.model.config import LifterConfig
 from abspose.model.train import TrainConfig
+from abspose.reproduce.paper import TABLES
+from abspose.reproduce.report import TableResult, all_metrics
 
 __all__ = [
-    "PAPER",
-    "TABLES",
+    "BASELINE",
+    "DIRECT_DEPTH",
+    "LOCATION",
+    "LOCATION_SCALE",
+    "SCALE",
     "Benchmarks",
     "TablePlan",
-    "TableResult",
     "Training",
-    "estimate_seconds",
+    "Variant",
     "plan_table",
-    "run_plan",
-    "write_table",
 ]
 
-#: The paper's numbers (METHOD.md §8): per table, setting -> metric -> value [mm or %].
-PAPER: dict[str, dict[str, dict[str, float]]] = {
-    "table1": {
-        "baseline (no location, no scale)": {"mpjpe": 44.86, "pa_mpjpe": 29.24, "mrpe": 510.88},
-        "+ location": {"mpjpe": 39.04, "pa_mpjpe": 29.09, "mrpe": 368.89},
-        "+ scale": {"mpjpe": 44.29, "pa_mpjpe": 28.90, "mrpe": 113.38},
-        "+ location & scale": {"mpjpe": 38.38, "pa_mpjpe": 28.78, "mrpe": 98.84},
-    },
-    "table2": {
-        "trained on GT 2D, no location/scale": {"mpjpe": 64.97, "pa_mpjpe": 45.47, "mrpe": 680.38},
-        "trained on GT 2D": {"mpjpe": 61.53, "pa_mpjpe": 45.45, "mrpe": 239.35},
-        "trained on the detector's 2D": {"mpjpe": 58.90, "pa_mpjpe": 43.54, "mrpe": 209.44},
-        "single-Gaussian synthesis": {"mpjpe": 56.01, "pa_mpjpe": 44.78, "mrpe": 164.51},
-        "mixture synthesis": {"mpjpe": 53.14, "pa_mpjpe": 42.63, "mrpe": 144.24},
-    },
-    "table3": {
-        "Mehta et al. root (weak perspective)": {
-            "mrpe": 163.96, "root_x": 20.42, "root_y": 20.23, "root_z": 157.53,
-        },
-        "AbsPoseLifter": {"mrpe": 144.24, "root_x": 20.35, "root_y": 20.97, "root_z": 137.03},
-    },
-    "table4": {"average over actions": {"p1_mpjpe": 52.5, "p2_pa_mpjpe": 39.1}},
-    "table5": {
-        "trained on 3DHP": {"pck3d": 83.9, "auc": 45.0, "mrpe": 217.4},
-        "trained on 3DHP, w/o canonical loss": {"mrpe": 260.8},
-        "trained on H36M": {"pck3d": 76.5, "auc": 40.2, "mrpe": 421.3},
-        "trained on H36M, w/o canonical loss": {"mrpe": 920.1},
-    },
-}  # fmt: skip
 
-#: What each table needs (the :class:`Benchmarks` fields) and shows.
-TABLES: dict[str, str] = {
-    "table1": "h36m: Protocol 1, ground-truth 2D, the normalization's location and scale inputs",
-    "table2": "h36m + h36m_detected: Protocol 1 on detected 2D, five ways to train (GT, detector, synthesis)",
-    "table3": "h36m + h36m_detected: the root from the lifter vs Mehta et al.'s closed form, X/Y/Z",
-    "table4": "h36m + h36m_detected: per action, Protocol 1 MPJPE and Protocol 2 PA-MPJPE",
-    "table5": "mpi_test + mpi_train and/or h36m: MPI-INF-3DHP per scene, with and without the canonical loss",
-}
+@dataclass(frozen=True)
+class Variant:
+    """A lifter variant the tables train: which normalization inputs it has (Table 1), and
+    whether it regresses the canonical depth or the depth itself (Table 5's "w/o canonical
+    loss"). ``slug`` names its checkpoints (existing runs resume by it)."""
 
-_METRICS = ("mpjpe", "pa_mpjpe", "mrpe", "root_x", "root_y", "root_z", "pck3d", "auc")
-#: Table 1's settings: (name, checkpoint variant, use_location, use_scale).
+    slug: str
+    use_location: bool = True
+    use_scale: bool = True
+    direct: bool = False
+
+    def config(self, width: int) -> LifterConfig:
+        """The network of this variant at ``width``."""
+        return LifterConfig(
+            width=width, use_location=self.use_location, use_scale=self.use_scale,
+            depth_target="direct" if self.direct else "canonical",
+        )  # fmt: skip
+
+
+BASELINE = Variant("base", use_location=False, use_scale=False)
+
+
+LOCATION = Variant("loc", use_location=True, use_scale=False)
+
+
+SCALE = Variant("scale", use_location=False, use_scale=True)
+
+
+LOCATION_SCALE = Variant("ls")
+
+
+DIRECT_DEPTH = Variant("ls-direct", direct=True)
+
+
+#: Table 1's settings: (row name, variant).
 _TABLE1 = (
-    ("baseline (no location, no scale)", "base", False, False),
-    ("+ location", "loc", True, False),
-    ("+ scale", "scale", False, True),
-    ("+ location & scale", "ls", True, True),
+    ("baseline (no location, no scale)", BASELINE),
+    ("+ location", LOCATION),
+    ("+ scale", SCALE),
+    ("+ location & scale", LOCATION_SCALE),
 )
 
 
@@ -138,25 +132,6 @@ class Training:
     noise: str = ""
 
 
-@dataclass(frozen=True)
-class TableResult:
-    """One reproduced table.
-
-    Attributes:
-        name: ``"table1"`` ...
-        rows: setting -> our metrics [mm, %] on the test frames.
-        notes: how the run differed from the paper (data, width, epochs, subsampling).
-        columns: the metrics the markdown shows (default: those the paper reports).
-        figures: PNGs written beside the table.
-    """
-
-    name: str
-    rows: dict[str, dict[str, float]]
-    notes: tuple[str, ...]
-    columns: tuple[str, ...] = ()
-    figures: tuple[str, ...] = ()
-
-
 Scorer = Callable[[Mapping[str, Any], Path, TrainConfig], TableResult]
 
 
@@ -175,72 +150,6 @@ class TablePlan:
         for t in self.trainings:
             seen.setdefault(t.slug, t)
         return tuple(seen.values())
-
-
-def estimate_seconds(
-    train: CameraFrames, config: LifterConfig, tc: TrainConfig, steps: int = 24, device: str = "cpu"
-) -> float:
-    """Seconds one run of ``tc.epochs`` over ``train`` takes on this machine: the optimizer
-    steps, timed on ``device`` over a short training (the median step after the first four, so
-    that start-up, warm-up and a stall of the machine do not count ``len(train)`` times), plus
-    each epoch's drawing of flips and 2D errors, which runs on the CPU whatever the device
-    (timed on up to 20,000 frames; on a GPU it can be the larger part). The command line prints
-    the measured time left after every epoch too, which corrects this probe."""
-    from abspose.model.feed import frames_epoch
-    from abspose.model.train import train_lifter
-    from abspose.noise.model import load_error_model
-
-    stamps: dict[int, float] = {}
-
-    def on_step(step: int, total: int, loss: float) -> None:
-        stamps[step] = time.perf_counter()
-
-    probe = train.select(np.arange(steps * tc.batch_size) % len(train))
-    train_lifter(probe, config, replace(tc, epochs=1, noise=""), on_step=on_step, device=device)
-    if steps < 6:
-        raise AbsPoseError(f"estimate_seconds: expected at least 6 probe steps, got {steps}")
-    intervals = np.diff([stamps[k] for k in range(4, steps + 1)])
-    step_per_sample = float(np.median(intervals)) / tc.batch_size
-    sample = train.select(np.arange(min(len(train), 20_000)))
-    noise = load_error_model(tc.noise) if tc.noise else None
-    t0 = time.perf_counter()
-    frames_epoch(sample, np.random.default_rng(0), flip=tc.flip, noise=noise)
-    draw_per_sample = (time.perf_counter() - t0) / len(sample)
-    return (step_per_sample + draw_per_sample) * len(train) * tc.epochs
-
-
-def run_plan(
-    plan: TablePlan,
-    train_config: TrainConfig,
-    *,
-    out_dir: str | Path,
-    device: str = "cpu",
-    on_run: Callable[[Training], None] | None = None,
-    on_epoch: Callable[[Any], None] | None = None,
-) -> TableResult:
-    """Train (or resume) each of the plan's trainings in ``out_dir``, then score the table.
-
-    Args:
-        plan: from :func:`plan_table`.
-        train_config: optimization (the paper: 300 epochs, batch 64, lr 1e-3 then 1e-4 after
-            200); each training's error model replaces its ``noise``.
-        out_dir: checkpoints (one per training; an existing one is resumed).
-        device: where to train (``"auto"``: CUDA when present).
-        on_run: called with each training before it starts.
-        on_epoch: passed to the training (progress).
-    """
-    from abspose.model.train import train_lifter
-
-    out = Path(out_dir)
-    models = {}
-    for t in plan.unique:
-        if on_run is not None:
-            on_run(t)
-        models[t.slug], _ = train_lifter(
-            t.train, t.config, replace(train_config, noise=t.noise),
-            checkpoint=out / f"{t.slug}.safetensors", on_epoch=on_epoch, device=device,
-        )  # fmt: skip
-    return plan.score(models, out, train_config)
 
 
 def plan_table(
@@ -281,18 +190,8 @@ def _need(data: Benchmarks, table: str, what: str) -> CameraFrames:
     return result
 
 
-def _slug(dataset: str, every: int, source: str, variant: str, width: int) -> str:
-    return f"{dataset}-every{every}-{source}-{variant}-w{width}"
-
-
-def _config(width: int, variant: str) -> LifterConfig:
-    location, scale = {"base": (False, False), "loc": (True, False), "scale": (False, True)}.get(
-        variant.removesuffix("-direct"), (True, True)
-    )
-    direct = variant.endswith("-direct")
-    return LifterConfig(
-        width=width, use_location=location, use_scale=scale, depth_target="direct" if direct else "canonical"
-    )
+def _slug(dataset: str, every: int, source: str, variant: Variant, width: int) -> str:
+    return f"{dataset}-every{every}-{source}-{variant.slug}-w{width}"
 
 
 def _split(frames: CameraFrames, protocol: str, every: int, table: str) -> tuple[CameraFrames, CameraFrames]:
@@ -321,10 +220,6 @@ def _fig5(ev: Any, out: Path, table: str, setting: str) -> str:
     return plot_evaluation(ev, out / f"fig5_{table}.png", f"{table}, {setting}").name
 
 
-def _all_metrics(groups: Mapping[str, Any], group: str = "all") -> dict[str, float]:
-    return {m: float(getattr(groups[group], m)) for m in _METRICS}
-
-
 def _evaluate_each(
     models: Mapping[str, Any], trainings: Sequence[Training], test: CameraFrames
 ) -> dict[str, Any]:
@@ -334,17 +229,16 @@ def _evaluate_each(
     return {t.setting: evaluate_frames(models[t.slug], test) for t in trainings}
 
 
-# --------------------------------------------------------------------------- Table 1
 def _plan_table1(frames: CameraFrames, width: int, every: int) -> TablePlan:
     train, test = _split(frames, "h36m-p1", every, "table1")
     trainings = tuple(
-        Training(setting, _slug("h36m-p1", every, "gt", variant, width), train, _config(width, variant))
-        for setting, variant, _, _ in _TABLE1
+        Training(setting, _slug("h36m-p1", every, "gt", variant, width), train, variant.config(width))
+        for setting, variant in _TABLE1
     )
 
     def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
         evs = _evaluate_each(models, trainings, test)
-        rows = {setting: _all_metrics(ev.groups) for setting, ev in evs.items()}
+        rows = {setting: all_metrics(ev.groups) for setting, ev in evs.items()}
         figures = (_fig5(evs["+ location & scale"], out, "table1", "+ location & scale"),)
         notes = (
             f"{len(train)} training frames (every {every}), {len(test)} test frames (S9, S11, 4 cameras), "
@@ -356,7 +250,6 @@ def _plan_table1(frames: CameraFrames, width: int, every: int) -> TablePlan:
     return TablePlan("table1", trainings, score)
 
 
-# --------------------------------------------------------------------------- Tables 2-4
 def _detector_errors(gt: CameraFrames, det: CameraFrames) -> Any:
     """``(N, 17, 2)`` detector errors [σ_pose] of matching frames (same order)."""
     from abspose.noise import pose_errors
@@ -405,17 +298,17 @@ def _detector_trainings(
     train_det, test_det = _split(det, protocol, every, protocol)
     gauss, mixture = _fit_error_models(train_gt, train_det, detector, f"{protocol}-every{every}", out)
 
-    def make(setting: str, source: str, variant: str, noise: str = "") -> Training:
+    def make(setting: str, source: str, variant: Variant, noise: str = "") -> Training:
         frames = train_det if source == "det" else train_gt
         return Training(setting, _slug(protocol, every, source, variant, width), frames,
-                        _config(width, variant), noise)  # fmt: skip
+                        variant.config(width), noise)  # fmt: skip
 
     trainings = (
-        make("trained on GT 2D, no location/scale", "gt", "base"),
-        make("trained on GT 2D", "gt", "ls"),
-        make("trained on the detector's 2D", "det", "ls"),
-        make("single-Gaussian synthesis", "gauss", "ls", gauss),
-        make("mixture synthesis", "mix", "ls", mixture),
+        make("trained on GT 2D, no location/scale", "gt", BASELINE),
+        make("trained on GT 2D", "gt", LOCATION_SCALE),
+        make("trained on the detector's 2D", "det", LOCATION_SCALE),
+        make("single-Gaussian synthesis", "gauss", LOCATION_SCALE, gauss),
+        make("mixture synthesis", "mix", LOCATION_SCALE, mixture),
     )
     return trainings, test_det
 
@@ -434,7 +327,7 @@ def _plan_table2(
 
     def score(models: Mapping[str, Any], out: Path, tc: TrainConfig) -> TableResult:
         evs = _evaluate_each(models, trainings, test)
-        rows = {setting: _all_metrics(ev.groups) for setting, ev in evs.items()}
+        rows = {setting: all_metrics(ev.groups) for setting, ev in evs.items()}
         figures = (_fig5(evs["mixture synthesis"], out, "table2", "mixture synthesis"),)
         notes = (_detector_notes(trainings[0].train, test, detector, every), _optimization(tc, width))
         return TableResult("table2", rows, notes, figures=figures)
@@ -530,7 +423,6 @@ def _plan_table4(
     return TablePlan("table4", (p1[-1], p2[-1]), score)
 
 
-# --------------------------------------------------------------------------- Table 5
 _TABLE5_COLUMNS = ("pck3d", "auc", "mrpe", "mpjpe", "pck3d_GS", "pck3d_noGS", "pck3d_outdoor")
 
 
@@ -539,14 +431,14 @@ def _plan_table5(data: Benchmarks, width: int, every: int, every_3dhp: int) -> T
     trainings: list[Training] = []
     if data.mpi_train is not None and len(data.mpi_train):
         train = data.mpi_train.every(every_3dhp)
-        for variant, suffix in (("ls", ""), ("ls-direct", ", w/o canonical loss")):
+        for variant, suffix in ((LOCATION_SCALE, ""), (DIRECT_DEPTH, ", w/o canonical loss")):
             slug = _slug("3dhp", every_3dhp, "gt", variant, width)
-            trainings.append(Training("trained on 3DHP" + suffix, slug, train, _config(width, variant)))
+            trainings.append(Training("trained on 3DHP" + suffix, slug, train, variant.config(width)))
     if data.h36m is not None and len(data.h36m):
         train, _ = _split(data.h36m, "h36m-p1", every, "table5")
-        for variant, suffix in (("ls", ""), ("ls-direct", ", w/o canonical loss")):
+        for variant, suffix in ((LOCATION_SCALE, ""), (DIRECT_DEPTH, ", w/o canonical loss")):
             slug = _slug("h36m-p1", every, "gt", variant, width)
-            trainings.append(Training("trained on H36M" + suffix, slug, train, _config(width, variant)))
+            trainings.append(Training("trained on H36M" + suffix, slug, train, variant.config(width)))
     if not trainings:
         raise AbsPoseError("table5 needs training data: mpi_train (MPI-INF-3DHP) and/or h36m (Human3.6M)")
 
@@ -554,7 +446,7 @@ def _plan_table5(data: Benchmarks, width: int, every: int, every_3dhp: int) -> T
         evs = _evaluate_each(models, trainings, test)
         rows = {}
         for setting, ev in evs.items():
-            rows[setting] = _all_metrics(ev.groups)
+            rows[setting] = all_metrics(ev.groups)
             for group in ("GS", "noGS", "outdoor"):
                 for m in ("pck3d", "auc", "mrpe"):
                     rows[setting][f"{m}_{group}"] = (
@@ -601,28 +493,3 @@ _PLANS: dict[str, Callable[..., TablePlan]] = {
     "table3": _plan_table3,
     "table4": _plan_table4,
 }
-
-
-def write_table(result: TableResult, out_dir: str | Path) -> tuple[Path, Path]:
-    """``<name>.md`` (ours beside the paper's) and ``<name>.json`` in ``out_dir``."""
-    out = Path(out_dir)
-    paper = PAPER.get(result.name, {})
-    columns = list(result.columns) or [m for m in _METRICS if any(m in p for p in paper.values())]
-    head = " | ".join(f"{m} ours | paper" for m in columns)
-    lines = [f"# {result.name}", "", f"| setting | {head} |", "|---" * (1 + 2 * len(columns)) + "|"]
-    for name, ours in result.rows.items():
-        cells = []
-        for m in columns:
-            ref = paper.get(name, {}).get(m)
-            value = ours.get(m, float("nan"))
-            cells += [f"{value:.2f}" if np.isfinite(value) else "-", f"{ref:.2f}" if ref is not None else "-"]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", "Errors in mm, 3DPCK and AUC in %. Ours: " + "; ".join(result.notes) + "."]
-    lines += [f"![{fig}]({fig})" for fig in result.figures]
-    md = write_text_atomic(out / f"{result.name}.md", "\n".join(lines) + "\n")
-    doc = {**asdict(result), "paper": paper}
-    doc["rows"] = {
-        k: {m: v if np.isfinite(v) else None for m, v in r.items()} for k, r in result.rows.items()
-    }
-    js = write_text_atomic(out / f"{result.name}.json", json.dumps(doc, indent=1))  # NaN: null
-    return md, js
