@@ -131,9 +131,19 @@ def _unreadable() -> tuple[type[BaseException], ...]:
     import zlib
 
     return (
-        OSError, ValueError, EOFError, KeyError, IndexError, TypeError, RuntimeError,
-        NotImplementedError, zipfile.BadZipFile, zlib.error, SyntaxError, tokenize.TokenError,
-    )  # fmt: skip
+        OSError,
+        ValueError,
+        EOFError,
+        KeyError,
+        IndexError,
+        TypeError,
+        RuntimeError,
+        NotImplementedError,
+        zipfile.BadZipFile,
+        zlib.error,
+        SyntaxError,
+        tokenize.TokenError,
+    )
 
 
 #: What numpy's ``.npy``/``.npz`` readers raise on a damaged file (a zip member cut, flipped,

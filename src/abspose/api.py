@@ -385,10 +385,16 @@ def lift(
         elif camera_roll_deg is not None:
             raise AbsPoseError("camera_roll_deg needs camera_pitch_deg (0 for a level camera)")
         fs = scale_by_floor(
-            pred.joints_cam_mm, square, f, c, camera_height_mm=camera_height_mm, up_cam=up,
-            known_scale=np.where(known, 1.0, np.nan), seen=visible,
+            pred.joints_cam_mm,
+            square,
+            f,
+            c,
+            camera_height_mm=camera_height_mm,
+            up_cam=up,
+            known_scale=np.where(known, 1.0, np.nan),
+            seen=visible,
             prior_log_sigma=np.where(np.isfinite(halfwidth[:, 0]), halfwidth[:, 0], PRIOR_LOG_SIGMA),
-        )  # fmt: skip
+        )
         moved = (fs.scale_source != "") & ~known  # a known stature stays that person's scale
         pred = pred.rescaled(np.where(moved, fs.scale, 1.0))
         source[moved] = fs.scale_source[moved]
@@ -398,7 +404,15 @@ def lift(
         floor_plane = fs.floor
     joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth
     return LiftResult(
-        joints, root, canonical, f, c, focal_is_default, ~visible,
-        scale_source=source.astype(str), floor=floor_plane, depth_log_halfwidth=halfwidth,
+        joints,
+        root,
+        canonical,
+        f,
+        c,
+        focal_is_default,
+        ~visible,
+        scale_source=source.astype(str),
+        floor=floor_plane,
+        depth_log_halfwidth=halfwidth,
         focal_y_px=None if (aspect == 1.0).all() else cameras.fy,
-    )  # fmt: skip
+    )

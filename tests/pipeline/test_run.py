@@ -5,7 +5,7 @@ import abspose
 from abspose.errors import AbsPoseError
 from abspose.estimator2d import Poses2D, PrecomputedBackend
 from abspose.geometry import Intrinsics, project
-from abspose.pipeline import CameraSetup, iter_frames, lift_image, resolve_intrinsics, track_video, video_info
+from abspose.pipeline import CameraSetup, lift_image, resolve_intrinsics, track_video
 from abspose.skeletons import H36M17
 
 from .conftest import HEIGHT, WIDTH, place, write_video
@@ -115,27 +115,6 @@ def test_track_video_keeps_ids_and_smooths_along_the_pelvis_ray(tmp_path, walk_c
     order = [list(c.track_ids).index(i) for i in a.track_ids]
     assert np.allclose(project(c.lifted.root_cam_mm[order], cam), pelvis_px, atol=1e-6)  # same rays
     assert not np.allclose(c.lifted.joints_cam_mm[order], a.lifted.joints_cam_mm)
-
-
-def test_videos_that_cannot_be_read(tmp_path):
-    empty = tmp_path / "empty.mp4"
-    empty.write_bytes(b"")
-    with pytest.raises(AbsPoseError, match="cannot open"):
-        video_info(empty)
-    text = tmp_path / "notes.avi"
-    text.write_text("not a video")
-    with pytest.raises(AbsPoseError):
-        list(iter_frames(text))
-    with pytest.raises(AbsPoseError, match="no such"):
-        video_info(tmp_path / "none.mp4")
-
-
-def test_a_truncated_video_stops_at_its_last_whole_frame(tmp_path):
-    path = write_video(tmp_path / "clip.avi", 20, fourcc="MJPG")
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) * 2 // 3])
-    frames = list(iter_frames(path))
-    assert 0 < len(frames) < 20 and all(f.shape == (HEIGHT, WIDTH, 3) for f in frames)
 
 
 def test_track_video_gives_each_track_one_stature(tmp_path, walk_cam_mm):

@@ -47,9 +47,17 @@ def errors_table(title: str, label: str, groups: dict[str, Any], keys: list[str]
     for key in keys:
         g = groups[key]
         table.add_row(
-            key, str(g.count), f"{g.mpjpe:.1f}", f"{g.pa_mpjpe:.1f}", f"{g.mrpe:.0f}", f"{g.root_x:.0f}",
-            f"{g.root_y:.0f}", f"{g.root_z:.0f}", f"{g.pck3d:.1f}", f"{g.auc:.1f}",
-        )  # fmt: skip
+            key,
+            str(g.count),
+            f"{g.mpjpe:.1f}",
+            f"{g.pa_mpjpe:.1f}",
+            f"{g.mrpe:.0f}",
+            f"{g.root_x:.0f}",
+            f"{g.root_y:.0f}",
+            f"{g.root_z:.0f}",
+            f"{g.pck3d:.1f}",
+            f"{g.auc:.1f}",
+        )
     return table
 
 

@@ -60,9 +60,13 @@ def data_prior(
 def _conversion_progress() -> Iterator[Any]:
     """A progress bar for file conversions; yields the ``progress(done, total, name)`` callback."""
     with Progress(
-        TextColumn("[bold]converting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}", markup=False), console=console,
-    ) as progress:  # fmt: skip
+        TextColumn("[bold]converting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}", markup=False),
+        console=console,
+    ) as progress:
         task = progress.add_task("", total=None)
         yield lambda done, total, name: progress.update(task, completed=done, total=total, description=name)
 
@@ -154,8 +158,13 @@ def data_bodies(
     for group, joints in BONE_GROUPS.items():
         v = bodies.bone_lengths_mm[:, H36M17.index(joints[0])]
         lo, med, hi = np.percentile(v, [5, 50, 95])
-        table.add_row(group, f"{H36M_TRAINING_BONES_MM[group]:.0f}", f"{med:.0f}", f"{lo:.0f}-{hi:.0f}",
-                      *(f"{r[group]:.0f}" for r in rigs.values()))  # fmt: skip
+        table.add_row(
+            group,
+            f"{H36M_TRAINING_BONES_MM[group]:.0f}",
+            f"{med:.0f}",
+            f"{lo:.0f}-{hi:.0f}",
+            *(f"{r[group]:.0f}" for r in rigs.values()),
+        )
     lo, med, hi = np.percentile(bodies.stature_mm, [5, 50, 95])
     table.add_row("stature", "1708", f"{med:.0f}", f"{lo:.0f}-{hi:.0f}", *("" for _ in rigs))
     console.print(table)

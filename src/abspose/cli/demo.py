@@ -54,7 +54,11 @@ def demo(
         f"(X {errors.x:.0f}, Y {errors.y:.0f}, Z {errors.z:.0f})"
     )
     path = save_camera_scene(
-        result.joints_cam_mm[k], gt[k], views.keypoints_px[k], views.image_size_px[k].tolist(),
-        out_dir / "demo_3d.png", title=f"{clip.name} frame {k}: {result.distance_m[k]:.2f} m from the camera",
-    )  # fmt: skip
+        result.joints_cam_mm[k],
+        gt[k],
+        views.keypoints_px[k],
+        views.image_size_px[k].tolist(),
+        out_dir / "demo_3d.png",
+        title=f"{clip.name} frame {k}: {result.distance_m[k]:.2f} m from the camera",
+    )
     console.print(f"wrote {path}")

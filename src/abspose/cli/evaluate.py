@@ -95,8 +95,15 @@ def evaluate(
         from abspose.data.benchmarks._pickle import PickleWarning
 
         with echo_warnings(PickleWarning):
-            frames = read_benchmark(dataset, files or [], cameras=cameras, trust_pickle=trust_pickle,
-                                    protocol=protocol, universal=universal, subjects=subjects)  # fmt: skip
+            frames = read_benchmark(
+                dataset,
+                files or [],
+                cameras=cameras,
+                trust_pickle=trust_pickle,
+                protocol=protocol,
+                universal=universal,
+                subjects=subjects,
+            )
         if model is None and dataset == "h36m" and files is not None and len(files) == 2:
             model = default_model_path("detector")  # a detector's 2D: the detector-trained model
             console.print(f"2D from {files[1].name}: lifting with the shipped detector model {model.name}")

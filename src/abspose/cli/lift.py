@@ -89,10 +89,19 @@ def lift(
                 progress.update(task, completed=done, total=total)
 
             n = lift_npy(
-                input, out, chunk=chunk, on_chunk=on_chunk,
-                focal_px=focal, principal_px=principal, image_size=image_size, layout=layout or "h36m17",
-                model=model, stature_mm=stature, min_confidence=min_confidence, flip_test=flip_test,
-            )  # fmt: skip
+                input,
+                out,
+                chunk=chunk,
+                on_chunk=on_chunk,
+                focal_px=focal,
+                principal_px=principal,
+                image_size=image_size,
+                layout=layout or "h36m17",
+                model=model,
+                stature_mm=stature,
+                min_confidence=min_confidence,
+                flip_test=flip_test,
+            )
         console.print(f"wrote {out}: {n} poses, (N, 17, 3) float32 joints in the camera frame [mm]")
         return
     kf = read_keypoints(input)

@@ -179,8 +179,10 @@ def floor_options(
 ) -> dict[str, Any]:
     return {
         "camera_height_mm": camera_height * 1000.0 if camera_height is not None else None,
-        "camera_pitch_deg": camera_pitch, "camera_roll_deg": camera_roll, "floor": floor,
-    }  # fmt: skip
+        "camera_pitch_deg": camera_pitch,
+        "camera_roll_deg": camera_roll,
+        "floor": floor,
+    }
 
 
 def image(
@@ -223,9 +225,15 @@ def image(
     backend = _backend(detections, estimator)
     try:
         frame = lift_image(
-            rgb, backend, camera, model=model, min_confidence=min_confidence, flip_test=flip_test,
-            known_statures_mm=known, **floor_options(camera_height, camera_pitch, camera_roll, floor),
-        )  # fmt: skip
+            rgb,
+            backend,
+            camera,
+            model=model,
+            min_confidence=min_confidence,
+            flip_test=flip_test,
+            known_statures_mm=known,
+            **floor_options(camera_height, camera_pitch, camera_roll, floor),
+        )
     finally:
         _close(backend)
     with FrameWriter(out, photo, backend.layout) as writer:
@@ -331,11 +339,14 @@ def video(
 
     _check_outputs(
         {
-            "--out": (out, RESULT_SUFFIXES), "--overlay": (overlay, VIDEO_SUFFIXES),
-            "--map": (map, FIGURE_SUFFIXES), "--bvh": (bvh, (".bvh",)), "--trc": (trc, (".trc",)),
+            "--out": (out, RESULT_SUFFIXES),
+            "--overlay": (overlay, VIDEO_SUFFIXES),
+            "--map": (map, FIGURE_SUFFIXES),
+            "--bvh": (bvh, (".bvh",)),
+            "--trc": (trc, (".trc",)),
         },
         [clip, calibration, detections, model, estimator],
-    )  # fmt: skip
+    )
     known = parse_known_statures(stature or [])
     info = video_info(clip)
     camera = resolve_intrinsics(info.width, info.height, focal_px=focal, fov_deg=fov, calibration=calibration)
@@ -357,12 +368,20 @@ def video(
         with Progress(*_PROGRESS, console=console, transient=False) as progress:
             task = progress.add_task(clip.name, total=total, fps=0.0)
             frames = track_video(
-                clip, backend, camera=camera, model=model,
-                min_confidence=min_confidence, smoothing=smooth, max_frames=max_frames,
-                keep_image=video_out is not None, flip_test=flip_test, track_stature=track_stature,
-                track_skeleton=track_skeleton, known_statures_mm=known,
+                clip,
+                backend,
+                camera=camera,
+                model=model,
+                min_confidence=min_confidence,
+                smoothing=smooth,
+                max_frames=max_frames,
+                keep_image=video_out is not None,
+                flip_test=flip_test,
+                track_stature=track_stature,
+                track_skeleton=track_skeleton,
+                known_statures_mm=known,
                 **floor_options(camera_height, camera_pitch, camera_roll, floor),
-            )  # fmt: skip
+            )
             for frame in frames:
                 writer.write(frame)
                 if recorder is not None:
@@ -449,10 +468,15 @@ def train_2d(
         layout=layout, resnet_depth=depth, base_width=base_width, input_size=input_size
     )
     train = Train2DConfig(
-        epochs=epochs, batch_size=batch_size, lr=lr, lr_drop_epoch=max(epochs // 2, 1),
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        lr_drop_epoch=max(epochs // 2, 1),
         optimizer=optimizer,  # type: ignore[arg-type]  # checked by Train2DConfig
-        device=device, workers=workers, seed=seed,
-    )  # fmt: skip
+        device=device,
+        workers=workers,
+        seed=seed,
+    )
     console.print(
         f"{len(people)} people from {coco.name}; ResNet-{depth}, {input_size} px crops (fps: steps/s)"
     )

@@ -90,12 +90,14 @@ def reproduce(
         data = Benchmarks(
             h36m=read_videopose3d(h36m, trust_pickle=trust_pickle) if h36m else None,
             h36m_detected=read_videopose3d(h36m, h36m_2d, trust_pickle=trust_pickle)
-            if h36m and h36m_2d else None,
+            if h36m and h36m_2d
+            else None,
             mpi_train=read_mmpose(mpi_train, mpi_cameras, "3dhp", trust_pickle=trust_pickle)
-            if mpi_train and mpi_cameras else None,
+            if mpi_train and mpi_cameras
+            else None,
             mpi_test=read_3dhp_test(mpi_test) if mpi_test else None,
             detector=h36m_2d.stem.removeprefix("data_2d_h36m_") if h36m_2d else "",
-        )  # fmt: skip
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     plans = []
     for name in TABLES if table == "all" else (table,):

@@ -71,14 +71,25 @@ def train(
     refuse_overwriting_inputs({"--out": out, "--release": release}, [dataset])
     data = MocapDataset.load(dataset)
     config = LifterConfig(
-        width=width, num_blocks=blocks, dropout=dropout, use_location=location, use_scale=scale,
-        depth_target=depth_target, depth_loss=depth_loss,  # type: ignore[arg-type]
-    )  # fmt: skip
+        width=width,
+        num_blocks=blocks,
+        dropout=dropout,
+        use_location=location,
+        use_scale=scale,
+        depth_target=depth_target,  # type: ignore[arg-type]  # typer gives str; LifterConfig checks it
+        depth_loss=depth_loss,  # type: ignore[arg-type]
+    )
     tc = TrainConfig(
-        optimizer=optimizer, epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size,  # type: ignore[arg-type]
-        seed=seed, cameras=VirtualCameraConfig(focal_px=(focal_min, focal_max)), noise=noise,
-        augment_postures=postures, noise_fraction=noise_fraction,
-    )  # fmt: skip
+        optimizer=optimizer,  # type: ignore[arg-type]  # typer gives str; TrainConfig checks it
+        epochs=epochs,
+        lr_drop_epoch=lr_drop_epoch,
+        batch_size=batch_size,
+        seed=seed,
+        cameras=VirtualCameraConfig(focal_px=(focal_min, focal_max)),
+        noise=noise,
+        augment_postures=postures,
+        noise_fraction=noise_fraction,
+    )
     train_set, val_set = (
         data.select_subjects(split_subjects("train")),
         data.select_subjects(split_subjects("val")),
@@ -93,10 +104,14 @@ def train(
             )
     start = time.perf_counter()
     with Progress(
-        TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), TextColumn("loss {task.fields[loss]:.0f}"), console=console,
+        TextColumn("[bold]epoch {task.fields[epoch]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("loss {task.fields[loss]:.0f}"),
+        console=console,
         disable=rank != 0,
-    ) as progress:  # fmt: skip
+    ) as progress:
         task = progress.add_task("", total=None, epoch=0, loss=float("nan"))
 
         def on_step(step: int, steps: int, loss: float) -> None:
@@ -118,9 +133,15 @@ def train(
                 progress.update(task, epoch=s.epoch + 1, completed=0)
 
         model, history = train_lifter(
-            train_set, config, tc, val=val_set if len(val_set) else None, checkpoint=out,
-            on_epoch=on_epoch, on_step=on_step, device=device,
-        )  # fmt: skip
+            train_set,
+            config,
+            tc,
+            val=val_set if len(val_set) else None,
+            checkpoint=out,
+            on_epoch=on_epoch,
+            on_step=on_step,
+            device=device,
+        )
     if rank != 0:
         return
     console.print(f"wrote {out} ({time.perf_counter() - start:.0f} s this run)")
@@ -174,14 +195,23 @@ def fit_spread(
         f"head on {source.name}: training on {len(train_set)} frames, calibrating on {len(val_set)}"
     )
     with Progress(
-        TextColumn("[bold]depth spread"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("NLL {task.fields[nll]:.3f}"), console=console,
-    ) as progress:  # fmt: skip
+        TextColumn("[bold]depth spread"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("NLL {task.fields[nll]:.3f}"),
+        console=console,
+    ) as progress:
         task = progress.add_task("", total=epochs, nll=float("nan"))
         lifter, fit = fit_depth_spread(
-            load_lifter(source), train_set, val_set, epochs=epochs, hidden=hidden, seed=seed,
+            load_lifter(source),
+            train_set,
+            val_set,
+            epochs=epochs,
+            hidden=hidden,
+            seed=seed,
             on_epoch=lambda e, nll: progress.update(task, completed=e + 1, nll=nll),
-        )  # fmt: skip
+        )
     console.print(
         f"held-out people ({fit.samples} samples): mean |log depth error| {fit.mean_abs_error:.4f}, median "
         f"predicted b {fit.median_b:.4f}; Laplace intervals covered {fit.laplace_coverage[0]:.1%} (68%) and "
@@ -197,8 +227,8 @@ def fit_spread(
 
 def busy_cores() -> tuple[float, int] | None:
     """``(1-minute load, cores)`` when other work already keeps most cores busy, else None.
-    Processes sharing the cores slow PyTorch's CPU threads by up to 10x (measured here: an
-    epoch of 20 s took 190 s beside the slow tests), which a probe of a few steps cannot see."""
+    Processes sharing the cores slow PyTorch's CPU threads by up to 10x (docs/reproduce.md),
+    which a probe of a few steps cannot see."""
     import os
 
     try:

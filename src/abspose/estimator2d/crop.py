@@ -75,7 +75,11 @@ def crop_image(image_rgb: NDArray[np.uint8], box: CropBox) -> NDArray[np.uint8]:
     import cv2
 
     crop = cv2.warpAffine(
-        image_rgb, box.matrix(), (box.size, box.size), flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0),
-    )  # fmt: skip
+        image_rgb,
+        box.matrix(),
+        (box.size, box.size),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(0, 0, 0),
+    )
     return np.asarray(crop, dtype=np.uint8)

@@ -88,9 +88,10 @@ class CocoPeople:
             doc = json.loads(annotations.read_text())
             files = {im["id"]: im["file_name"] for im in doc["images"]}
             people = [
-                a for a in doc["annotations"]
+                a
+                for a in doc["annotations"]
                 if not a.get("iscrowd", 0) and a.get("num_keypoints", 0) >= min_keypoints
-            ]  # fmt: skip
+            ]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise DataError(f"{annotations}: not a COCO keypoints file ({exc})") from exc
         self._people = [(files[a["image_id"]], a["bbox"], a["keypoints"]) for a in people]
@@ -244,9 +245,13 @@ def train_integral(
 
     def train_epoch(epoch: int, order: torch.Generator) -> dict[str, Any]:
         loader = torch.utils.data.DataLoader(
-            _Crops(people, config, train, epoch), batch_size=train.batch_size, shuffle=True,
-            generator=order, num_workers=train.workers, drop_last=len(people) > train.batch_size,
-        )  # fmt: skip
+            _Crops(people, config, train, epoch),
+            batch_size=train.batch_size,
+            shuffle=True,
+            generator=order,
+            num_workers=train.workers,
+            drop_last=len(people) > train.batch_size,
+        )
         net.train()
         start, sums, batches = time.perf_counter(), {"loss": 0.0, "coord_px": 0.0, "heatmap": 0.0}, 0
         for step, (pixels, target, visible) in enumerate(loader):
@@ -263,8 +268,12 @@ def train_integral(
                 on_step(step + 1, len(loader))
         record = {k: v / max(batches, 1) for k, v in sums.items()}
         # coordinate error in crop pixels (heatmap px × stride), the number users compare
-        record.update(epoch=epoch + 1, crop_px=record["coord_px"] * HEATMAP_STRIDE,
-                      lr=train.lr_at(epoch), seconds=time.perf_counter() - start)  # fmt: skip
+        record.update(
+            epoch=epoch + 1,
+            crop_px=record["coord_px"] * HEATMAP_STRIDE,
+            lr=train.lr_at(epoch),
+            seconds=time.perf_counter() - start,
+        )
         history.append(record)
         return record
 
@@ -273,9 +282,15 @@ def train_integral(
         save_integral(checkpoint, IntegralCheckpoint(config, net.state_dict(), optimizer_tensors(opt), meta))
 
     run_epochs(
-        opt, train.schedule, seed=train.seed, start=len(history), epochs=train.epochs,
-        train_epoch=train_epoch, save=save, on_epoch=on_epoch,
-    )  # fmt: skip
+        opt,
+        train.schedule,
+        seed=train.seed,
+        start=len(history),
+        epochs=train.epochs,
+        train_epoch=train_epoch,
+        save=save,
+        on_epoch=on_epoch,
+    )
     return history
 
 

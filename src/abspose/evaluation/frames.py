@@ -100,8 +100,13 @@ def score_frames(
     r = H36M17.root_index
     root = pred[:, r] if root_cam_mm is None else np.asarray(root_cam_mm, dtype=np.float64)
     acc = PoseErrorAccumulator()
-    acc.update(pred, frames.joints_cam_mm, pred_root_mm=root, gt_root_mm=frames.joints_cam_mm[:, r],
-               groups=getattr(frames, by).tolist())  # fmt: skip
+    acc.update(
+        pred,
+        frames.joints_cam_mm,
+        pred_root_mm=root,
+        gt_root_mm=frames.joints_cam_mm[:, r],
+        groups=getattr(frames, by).tolist(),
+    )
     return acc.compute()
 
 

@@ -180,12 +180,23 @@ class FrameWriter:
                 for j, name in enumerate(H36M17.joint_names):
                     u, v = frame.keypoints_px[k, j]
                     x, y, z = frame.lifted.joints_cam_mm[k, j]
-                    self._csv.writerow([
-                        frame.index, f"{frame.time_s:.4f}", tid, name,
-                        "" if not np.isfinite(u) else f"{u:.2f}", "" if not np.isfinite(v) else f"{v:.2f}",
-                        f"{frame.confidences[k, j]:.3f}", f"{x:.1f}", f"{y:.1f}", f"{z:.1f}",
-                        f"{frame.lifted.canonical_depth[k]:.5f}", f"{f:.2f}", *tail,
-                    ])  # fmt: skip
+                    self._csv.writerow(
+                        [
+                            frame.index,
+                            f"{frame.time_s:.4f}",
+                            tid,
+                            name,
+                            "" if not np.isfinite(u) else f"{u:.2f}",
+                            "" if not np.isfinite(v) else f"{v:.2f}",
+                            f"{frame.confidences[k, j]:.3f}",
+                            f"{x:.1f}",
+                            f"{y:.1f}",
+                            f"{z:.1f}",
+                            f"{frame.lifted.canonical_depth[k]:.5f}",
+                            f"{f:.2f}",
+                            *tail,
+                        ]
+                    )
         else:
             if self._first:
                 self._fh.write(self._header(frame))

@@ -184,11 +184,13 @@ def _quaternion_matrix(q: NDArray[np.float64]) -> NDArray[np.float64]:
     w, x, y, z = q
     ww, xx, yy, zz = w * w, x * x, y * y, z * z
     xy, xz, yz, wx, wy, wz = x * y, x * z, y * z, w * x, w * y, w * z
-    return np.stack([
-        np.stack([ww + xx - yy - zz, 2 * (xy - wz), 2 * (xz + wy)]),
-        np.stack([2 * (xy + wz), ww - xx + yy - zz, 2 * (yz - wx)]),
-        np.stack([2 * (xz - wy), 2 * (yz + wx), ww - xx - yy + zz]),
-    ])  # fmt: skip
+    return np.stack(
+        [
+            np.stack([ww + xx - yy - zz, 2 * (xy - wz), 2 * (xz + wy)]),
+            np.stack([2 * (xy + wz), ww - xx + yy - zz, 2 * (yz - wx)]),
+            np.stack([2 * (xz - wy), 2 * (yz + wx), ww - xx - yy + zz]),
+        ]
+    )
 
 
 def _rotation_svd(m: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -70,7 +70,7 @@ class NormalizationLayer(nn.Module):
     def forward(self, keypoints_px: torch.Tensor, principal_px: torch.Tensor) -> torch.Tensor:
         """``(B, J, 2)`` keypoints and ``(B, 2)`` principal point [px] to ``(B, input_size)``."""
         # Eq. 1-4 (abspose.geometry.equations): the principal point enters the location only.
-        # Few tensor ops: this layer is also the ONNX graph's (about 3 µs per op at batch 1).
+        # Few tensor ops: this layer is also the ONNX graph's (each op costs at batch 1).
         pose, location, s = eq.normalization(keypoints_px, principal_px, _MIN_SCALE_PX)
         parts = [pose.flatten(1)]  # (B, 2J)
         if self.config.use_location:

@@ -55,8 +55,8 @@ class AbsoluteLifter(nn.Module):
     The same function as ``model`` in eval mode, written for a lean graph: each BatchNorm is
     folded into the Linear before it; the head writes the ``3J`` pose values directly (the
     root's rows zero, metres to mm folded into its weights); the normalization is the model's
-    own layer. About 45 ONNX nodes instead of 124:
-    at batch 1 each node costs ONNX Runtime a few microseconds, as much as a 1024² matmul.
+    own layer. About 45 ONNX nodes instead of 124: at batch 1 the node count, not the
+    arithmetic, sets the time (docs/performance.md).
     """
 
     def __init__(self, model: AbsPoseLifter, root_index: int) -> None:
@@ -123,15 +123,24 @@ def export_onnx(
     wrapper = AbsoluteLifter(model, root_index)
     outputs = OUTPUTS + ((SPREAD_OUTPUT,) if model.spread is not None else ())
     j = model.config.num_joints
-    example = (torch.full((2, j, 2), 500.0) + torch.arange(j * 2.0).view(1, j, 2), torch.full((2, 2), 480.0),
-               torch.full((2,), 1000.0))  # fmt: skip
+    example = (
+        torch.full((2, j, 2), 500.0) + torch.arange(j * 2.0).view(1, j, 2),
+        torch.full((2, 2), 480.0),
+        torch.full((2,), 1000.0),
+    )
     batch = {0: "batch"}
     with atomic_path(path, suffix=".onnx") as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
         torch.onnx.export(
-            wrapper, example, tmp, input_names=list(INPUTS), output_names=list(outputs),
-            dynamic_axes={name: batch for name in INPUTS + outputs}, opset_version=opset, dynamo=False,
-        )  # fmt: skip
+            wrapper,
+            example,
+            tmp,
+            input_names=list(INPUTS),
+            output_names=list(outputs),
+            dynamic_axes={name: batch for name in INPUTS + outputs},
+            opset_version=opset,
+            dynamo=False,
+        )
         if int8:
             _quantize_blocks(Path(tmp), len(wrapper.blocks))
     return Path(path)
@@ -210,9 +219,11 @@ class OnnxLifter:
         names = list(OUTPUTS) + ([SPREAD_OUTPUT] if self.has_spread else [])
         joints, root, canonical, *spread = self.session.run(names, feeds)
         return Prediction(
-            joints.astype(np.float64), root.astype(np.float64), canonical.astype(np.float64),
+            joints.astype(np.float64),
+            root.astype(np.float64),
+            canonical.astype(np.float64),
             depth_log_halfwidth=spread[0].astype(np.float64) if spread else None,
-        )  # fmt: skip
+        )
 
 
 def compare_onnx(model: AbsPoseLifter, onnx: OnnxLifter, count: int = 1000, seed: int = 0) -> dict[str, Any]:

@@ -137,7 +137,7 @@ def predict(
 ) -> Prediction:
     """Run the lifter in eval mode on ``(N, J, 2)`` keypoints with ``(N, 2)`` principal points
     and ``(N,)`` focal lengths [px]; X and Y of the root by Eq. 5, Z by Eq. 6."""
-    if model.training:  # eval() walks every submodule: about 0.09 ms of a ~1.3 ms batch-1 call
+    if model.training:  # eval() walks every submodule: only when needed (docs/performance.md)
         model.eval()
     kp = np.asarray(keypoints_px, dtype=np.float32)
     c = np.asarray(principal_px, dtype=np.float32)

@@ -164,11 +164,16 @@ def _draw(
             source, rng, flip=tc.flip and training, noise=noise, noise_fraction=tc.noise_fraction
         )
     return draw_epoch(
-        source, rng, tc.cameras, tc.body, augment_body=tc.augment_body if training else True,
-        flip=tc.flip and training, noise=noise,
+        source,
+        rng,
+        tc.cameras,
+        tc.body,
+        augment_body=tc.augment_body if training else True,
+        flip=tc.flip and training,
+        noise=noise,
         postures=tc.postures if training and tc.augment_postures else None,
         noise_fraction=tc.noise_fraction,
-    )  # fmt: skip
+    )
 
 
 def train_lifter(
@@ -247,8 +252,9 @@ def train_lifter(
 
     def train_epoch(epoch: int, gen: torch.Generator) -> EpochStats:
         t0 = time.perf_counter()
-        arrays = _draw(train, np.random.default_rng([train_config.seed, epoch]), train_config, training=True,
-                       noise=noise)  # fmt: skip
+        arrays = _draw(
+            train, np.random.default_rng([train_config.seed, epoch]), train_config, training=True, noise=noise
+        )
         if world > 1:  # the same batch order everywhere, each process its own dropout masks
             torch.manual_seed(epoch_seed(train_config.seed, epoch) * 64 + rank)
         kp, c, f, cam = (
@@ -279,9 +285,14 @@ def train_lifter(
         val_mpjpe, val_mrpe = _validate(model, val_arrays)
         mean = sums / max(steps, 1)
         stats = EpochStats(
-            epoch=epoch, loss=float(mean[0]), depth_loss=float(mean[1]), pose_loss=float(mean[2]),
-            val_mpjpe=val_mpjpe, val_mrpe=val_mrpe, seconds=time.perf_counter() - t0,
-        )  # fmt: skip
+            epoch=epoch,
+            loss=float(mean[0]),
+            depth_loss=float(mean[1]),
+            pose_loss=float(mean[2]),
+            val_mpjpe=val_mpjpe,
+            val_mrpe=val_mrpe,
+            seconds=time.perf_counter() - t0,
+        )
         history.append(stats)
         return stats
 
@@ -298,9 +309,15 @@ def train_lifter(
         save_checkpoint(checkpoint, Checkpoint(config, model.state_dict(), optimizer_tensors(opt), meta))
 
     run_epochs(
-        opt, train_config.schedule, seed=train_config.seed, start=start_epoch, epochs=train_config.epochs,
-        train_epoch=train_epoch, save=save, on_epoch=on_epoch if rank == 0 else None,
-    )  # fmt: skip
+        opt,
+        train_config.schedule,
+        seed=train_config.seed,
+        start=start_epoch,
+        epochs=train_config.epochs,
+        train_epoch=train_epoch,
+        save=save,
+        on_epoch=on_epoch if rank == 0 else None,
+    )
     if started:
         import torch.distributed as dist
 

@@ -104,9 +104,14 @@ def read_image(path: str | Path) -> NDArray[np.uint8]:
 
 def _empty_result(camera: CameraSetup) -> LiftResult:
     return LiftResult(
-        np.zeros((0, 17, 3)), np.zeros((0, 3)), np.zeros(0), np.zeros(0), np.zeros((0, 2)),
-        camera.focal_is_default, np.zeros((0, 17), dtype=bool),
-    )  # fmt: skip
+        np.zeros((0, 17, 3)),
+        np.zeros((0, 3)),
+        np.zeros(0),
+        np.zeros(0),
+        np.zeros((0, 2)),
+        camera.focal_is_default,
+        np.zeros((0, 17), dtype=bool),
+    )
 
 
 def lift_image(
@@ -129,8 +134,8 @@ def lift_image(
 ) -> PeopleInFrame:
     """Everyone in one ``(H, W, 3)`` uint8 RGB image, lifted to absolute 3D.
 
-    ``flip_test`` (as :func:`abspose.lift`) is on by default here: it costs about 0.3 ms per
-    frame next to the 2D detector's ~200 ms, and its average over the mirror image is ~1 mm
+    ``flip_test`` (as :func:`abspose.lift`) is on by default here: it costs little next to the
+    2D detector (docs/pipeline.md), and its average over the mirror image is ~1 mm
     better and more left-right consistent (docs/results.md). ``camera_height_mm``,
     ``camera_pitch_deg``, ``camera_roll_deg`` and ``floor``: the people standing on one floor,
     as :func:`abspose.lift` (docs/pipeline.md, "Scale from the floor"); an image where nobody
@@ -162,16 +167,22 @@ def lift_image(
         lifted = _empty_result(camera)
     else:  # already in H36M-17: lift() converts nothing more
         args: dict[str, Any] = {
-            "camera": k, "image_size": (width, height),
-            "layout": H36M17.name, "confidences": confidences, "model": resolve_lifter(model, "detector"),
-            "min_confidence": min_confidence, "flip_test": flip_test,
-        }  # fmt: skip
+            "camera": k,
+            "image_size": (width, height),
+            "layout": H36M17.name,
+            "confidences": confidences,
+            "model": resolve_lifter(model, "detector"),
+            "min_confidence": min_confidence,
+            "flip_test": flip_test,
+        }
         if known_statures_mm:
             args["stature_mm"] = np.array([known_statures_mm.get(i, np.nan) for i in range(len(keep))])
         on_floor: dict[str, Any] = {
-            "camera_height_mm": camera_height_mm, "camera_pitch_deg": camera_pitch_deg,
-            "camera_roll_deg": camera_roll_deg, "floor": floor,
-        }  # fmt: skip
+            "camera_height_mm": camera_height_mm,
+            "camera_pitch_deg": camera_pitch_deg,
+            "camera_roll_deg": camera_roll_deg,
+            "floor": floor,
+        }
         try:
             lifted = lift(keypoints, **args, **on_floor)
         except AbsPoseError as exc:  # nobody stands in this image: the lifter's own scale
@@ -184,9 +195,18 @@ def lift_image(
         keypoints = np.where(lifted.imputed[..., None], np.nan, keypoints)
         confidences = np.where(lifted.imputed, 0.0, confidences)
     return PeopleInFrame(
-        index, time_s, width, height, camera, np.arange(len(keep), dtype=np.int64), poses.select(keep),
-        keypoints, confidences, lifted, skipped=len(poses) - len(keep),
-    )  # fmt: skip
+        index,
+        time_s,
+        width,
+        height,
+        camera,
+        np.arange(len(keep), dtype=np.int64),
+        poses.select(keep),
+        keypoints,
+        confidences,
+        lifted,
+        skipped=len(poses) - len(keep),
+    )
 
 
 def _with_smoothed_depth(lifted: LiftResult, canonical_depth: NDArray[np.float64]) -> LiftResult:
@@ -319,15 +339,25 @@ def track_video(
     statures, skeletons = TrackStature(), TrackSkeleton()
     model = resolve_lifter(model, "detector")  # loaded once, not per frame; detector keypoints
     on_floor: dict[str, Any] = {
-        "camera_height_mm": camera_height_mm, "camera_pitch_deg": camera_pitch_deg,
-        "camera_roll_deg": camera_roll_deg, "floor": floor,
-    }  # fmt: skip
+        "camera_height_mm": camera_height_mm,
+        "camera_pitch_deg": camera_pitch_deg,
+        "camera_roll_deg": camera_roll_deg,
+        "floor": floor,
+    }
     for index, image in enumerate(iter_frames(path, max_frames)):
         frame = lift_image(
-            image, backend, camera, model=model, min_confidence=min_confidence,
-            rois_px=tracker.boxes_px, index=index, time_s=index / info.fps, flip_test=flip_test,
-            **on_floor, floor_or_lifter=True,
-        )  # fmt: skip
+            image,
+            backend,
+            camera,
+            model=model,
+            min_confidence=min_confidence,
+            rois_px=tracker.boxes_px,
+            index=index,
+            time_s=index / info.fps,
+            flip_test=flip_test,
+            **on_floor,
+            floor_or_lifter=True,
+        )
         ids = tracker.update(frame.poses2d.boxes_px)
         lifted = frame.lifted
         if len(ids) and track_stature:

@@ -80,7 +80,11 @@ def run_plan(
         if on_run is not None:
             on_run(t)
         models[t.slug], _ = train_lifter(
-            t.train, t.config, replace(train_config, noise=t.noise),
-            checkpoint=out / f"{t.slug}.safetensors", on_epoch=on_epoch, device=device,
-        )  # fmt: skip
+            t.train,
+            t.config,
+            replace(train_config, noise=t.noise),
+            checkpoint=out / f"{t.slug}.safetensors",
+            on_epoch=on_epoch,
+            device=device,
+        )
     return plan.score(models, out, train_config)

@@ -63,9 +63,11 @@ class Variant:
     def config(self, width: int) -> LifterConfig:
         """The network of this variant at ``width``."""
         return LifterConfig(
-            width=width, use_location=self.use_location, use_scale=self.use_scale,
+            width=width,
+            use_location=self.use_location,
+            use_scale=self.use_scale,
             depth_target="direct" if self.direct else "canonical",
-        )  # fmt: skip
+        )
 
 
 BASELINE = Variant("base", use_location=False, use_scale=False)
@@ -277,9 +279,11 @@ def _fit_error_models(
     errors = _detector_errors(gt, det)
     subjects = sorted(set(gt.subject.tolist()))
     provenance = {
-        "detector": detector or "unnamed", "frames": len(gt), "subjects": subjects,
+        "detector": detector or "unnamed",
+        "frames": len(gt),
+        "subjects": subjects,
         "split": "the training subjects' own detections (not leave-one-subject-out)",
-    }  # fmt: skip
+    }
     gauss = fit_gaussian(errors, H36M17.joint_names, provenance)
     mixture = fit_mixture(errors, H36M17.joint_names, provenance=provenance).model
     paths = (out / f"errors-{tag}-gaussian.json", out / f"errors-{tag}-mixture.json")
@@ -300,8 +304,9 @@ def _detector_trainings(
 
     def make(setting: str, source: str, variant: Variant, noise: str = "") -> Training:
         frames = train_det if source == "det" else train_gt
-        return Training(setting, _slug(protocol, every, source, variant, width), frames,
-                        variant.config(width), noise)  # fmt: skip
+        return Training(
+            setting, _slug(protocol, every, source, variant, width), frames, variant.config(width), noise
+        )
 
     trainings = (
         make("trained on GT 2D, no location/scale", "gt", BASELINE),
@@ -347,8 +352,13 @@ def _mehta_roots(frames: CameraFrames, joints_rel_mm: Any, model: str) -> Any:
     for k, (f, cx, cy) in enumerate(unique):
         idx = np.flatnonzero(inverse.reshape(-1) == k)
         K = Intrinsics(float(f), float(f), float(cx), float(cy))
-        roots[idx] = mehta_root(frames.keypoints_px[idx], joints_rel_mm[idx], K, model=model,  # type: ignore[arg-type]
-                                invalid="nan")  # fmt: skip
+        roots[idx] = mehta_root(
+            frames.keypoints_px[idx],
+            joints_rel_mm[idx],
+            K,
+            model=model,  # type: ignore[arg-type]
+            invalid="nan",
+        )
     return roots
 
 
@@ -482,9 +492,14 @@ def _figure6(model: Any, test: CameraFrames, path: Path, setting: str) -> str:
     pred = predict_frames(model, shown)
     titles = [f"{s} ({g}) frame {f}" for s, g, f in zip(shown.subject, shown.group, shown.frame, strict=True)]
     save_camera_scenes(
-        pred.joints_cam_mm, shown.joints_cam_mm, shown.keypoints_px, shown.image_size_px.tolist(), path,
-        titles, f"MPI-INF-3DHP test, {setting}",
-    )  # fmt: skip
+        pred.joints_cam_mm,
+        shown.joints_cam_mm,
+        shown.keypoints_px,
+        shown.image_size_px.tolist(),
+        path,
+        titles,
+        f"MPI-INF-3DHP test, {setting}",
+    )
     return path.name
 
 

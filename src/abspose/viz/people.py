@@ -57,8 +57,14 @@ def draw_overlay(image_rgb: NDArray[np.uint8], frame: PeopleInFrame) -> NDArray[
         pts = frame.keypoints_px[k]
         for a, b in _BONES:
             if np.isfinite(pts[[a, b]]).all():
-                cv2.line(out, tuple(np.round(pts[a]).astype(int)), tuple(np.round(pts[b]).astype(int)),
-                         color, thick, cv2.LINE_AA)  # fmt: skip
+                cv2.line(
+                    out,
+                    tuple(np.round(pts[a]).astype(int)),
+                    tuple(np.round(pts[b]).astype(int)),
+                    color,
+                    thick,
+                    cv2.LINE_AA,
+                )
         for p in pts[np.isfinite(pts).all(axis=1)]:
             cv2.circle(out, tuple(np.round(p).astype(int)), thick + 1, (255, 255, 255), -1, cv2.LINE_AA)
         top = pts[np.isfinite(pts).all(axis=1)]
@@ -105,8 +111,13 @@ def draw_top_down(
                 ax.plot(ends[:, 0], ends[:, 2], color=color, lw=lw, alpha=0.5, solid_capstyle="butt")
                 points.append(ends)
         ax.scatter(people[k, 0], people[k, 2], s=40, color=color, zorder=3)
-        ax.annotate(f"#{tid} {distance_label(distance[k], intervals[k])}", (people[k, 0], people[k, 2]),
-                    fontsize=8, xytext=(4, 4), textcoords="offset points")  # fmt: skip
+        ax.annotate(
+            f"#{tid} {distance_label(distance[k], intervals[k])}",
+            (people[k, 0], people[k, 2]),
+            fontsize=8,
+            xytext=(4, 4),
+            textcoords="offset points",
+        )
     allp = np.concatenate(points)
     far = max(float(allp[:, 2].max()) * 1.15, 2.0)
     left, right = _fov_half_width(frame)

@@ -70,8 +70,9 @@ def read_benchmark(
             raise DataError(
                 f"{kind}: expected the cameras file (cameras=, --cameras: MMPose's cameras .pkl or its .json)"
             )
-        frames = read_mmpose(paths[0], cameras, "h36m" if kind == "mmpose-h36m" else "3dhp",
-                             trust_pickle=trust_pickle)  # fmt: skip
+        frames = read_mmpose(
+            paths[0], cameras, "h36m" if kind == "mmpose-h36m" else "3dhp", trust_pickle=trust_pickle
+        )
     if kind in ("h36m", "mmpose-h36m"):
         frames = frames.subjects(wanted)
         if len(frames) == 0:

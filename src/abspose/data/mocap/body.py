@@ -128,9 +128,15 @@ class BodyModelConfig:
                 f"BodyModelConfig.female_fraction: expected in [0, 1], got {self.female_fraction}"
             )
         stds = (
-            self.stature_male_mm[1], self.stature_female_mm[1], self.leg_factor_std, self.arm_factor_std,
-            self.width_factor_std, self.long_bone_std, self.head_neck_std, self.width_std,
-        )  # fmt: skip
+            self.stature_male_mm[1],
+            self.stature_female_mm[1],
+            self.leg_factor_std,
+            self.arm_factor_std,
+            self.width_factor_std,
+            self.long_bone_std,
+            self.head_neck_std,
+            self.width_std,
+        )
         if min(stds) < 0:
             raise AbsPoseError(f"BodyModelConfig: standard deviations must be >= 0, got {stds}")
         for mean, _ in (self.stature_male_mm, self.stature_female_mm):

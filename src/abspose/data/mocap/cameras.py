@@ -171,9 +171,14 @@ def sample_cameras(
             f"(first: index {pending[0]}); widen VirtualCameraConfig ranges"
         )
     return CameraFrames(
-        joints_cam_mm=out_cam, keypoints_px=out_kp, focal_px=out_f, principal_px=out_c,
-        image_size_px=out_size, rot_world_to_cam=out_R, cam_center_world_mm=out_C,
-    )  # fmt: skip
+        joints_cam_mm=out_cam,
+        keypoints_px=out_kp,
+        focal_px=out_f,
+        principal_px=out_c,
+        image_size_px=out_size,
+        rot_world_to_cam=out_R,
+        cam_center_world_mm=out_C,
+    )
 
 
 def sample_scene(
