@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import torch
 
 from abspose.errors import AbsPoseError
 
-__all__ = ["resolve_device"]
+__all__ = ["busy_cores", "resolve_device"]
 
 
 def resolve_device(name: str | torch.device) -> torch.device:
@@ -31,3 +33,15 @@ def resolve_device(name: str | torch.device) -> torch.device:
 
 #: The command-line help of every ``--device`` option.
 DEVICE_HELP = "auto (CUDA if present), cpu, cuda, cuda:1 ..."
+
+
+def busy_cores() -> tuple[float, int] | None:
+    """``(1-minute load, cores)`` when other work already keeps most cores busy, else None.
+    Processes sharing the cores slow PyTorch's CPU threads by up to 10x (docs/reproduce.md),
+    which a probe of a few steps cannot see."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not available on this platform
+        return None
+    cores = os.cpu_count() or 1
+    return (load, cores) if load > 0.75 * cores else None

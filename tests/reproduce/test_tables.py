@@ -300,3 +300,27 @@ def test_each_variant_builds_its_config_explicitly():
     assert (ls.use_location, ls.use_scale, ls.depth_target) == (True, True, "canonical")
     assert direct.depth_target == "direct" and (direct.use_location, direct.use_scale) == (True, True)
     assert ls.width == 64
+
+
+def test_estimate_plans_counts_each_shared_training_once(tmp_path, rng, monkeypatch):
+    """Two plans holding the same trainings: each checkpoint once, its rows listed once, and
+    its time the probe's per-sample cost times its frames and epochs."""
+    import abspose.reproduce.run as run
+    from abspose.model import TrainConfig
+    from abspose.reproduce import Benchmarks, estimate_plans, plan_table
+
+    frames = _h36m_frames(tmp_path, rng, subjects=("S1", "S9"), frames=10)
+    plan = plan_table("table1", Benchmarks(h36m=frames), width=8, out_dir=tmp_path)
+    probed = []
+
+    def fake(train, config, tc, steps=24, device="cpu"):
+        probed.append(tc.epochs)
+        return 0.5 * len(train) * tc.epochs  # 0.5 s per sample and epoch
+
+    monkeypatch.setattr(run, "estimate_seconds", fake)
+    est = estimate_plans([plan, plan], TrainConfig(epochs=3, batch_size=16))
+    assert len(est.trainings) == 4 and probed == [1]  # one probe, of one epoch
+    assert all(len(rows) == 1 for rows in est.settings.values())
+    for slug, t in est.trainings.items():
+        assert est.seconds[slug] == pytest.approx(0.5 * len(t.train) * 3)
+    assert est.total_seconds == pytest.approx(sum(est.seconds.values()))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from abspose._console import console, warn
-from abspose._device import DEVICE_HELP
+from abspose._device import DEVICE_HELP, busy_cores
 from abspose.cli._app import FILE, app, echo_warnings
-from abspose.cli.train import busy_cores
 from abspose.errors import AbsPoseError
 
 
@@ -74,7 +72,7 @@ def reproduce(
         TABLES,
         Benchmarks,
         Training,
-        estimate_seconds,
+        estimate_plans,
         plan_table,
         run_plan,
         write_table,
@@ -113,13 +111,6 @@ def reproduce(
         raise AbsPoseError("reproduce all: no table has its data; give --h36m, --h36m-2d, --mpi-test ...")
     tc = TrainConfig(epochs=epochs, lr_drop_epoch=lr_drop_epoch, batch_size=batch_size)
     dev = resolve_device(device)
-    trainings = {t.slug: t for plan in plans for t in plan.unique}
-    names: dict[str, list[str]] = {}
-    for plan in plans:  # the settings sharing each checkpoint
-        for t in plan.trainings:
-            if t.setting not in names.setdefault(t.slug, []):
-                names[t.slug].append(t.setting)
-    first = next(iter(trainings.values()))
     busy = busy_cores()
     if busy is not None:
         warn(
@@ -127,10 +118,8 @@ def reproduce(
             "cores, and the estimate below can be several times too long or too short; the time "
             "left printed after each epoch is measured"
         )
-    per_sample = estimate_seconds(first.train, first.config, replace(tc, epochs=1), device=str(dev)) / len(
-        first.train
-    )
-    seconds = {slug: per_sample * len(t.train) * epochs for slug, t in trainings.items()}
+    estimate = estimate_plans(plans, tc, device=str(dev))
+    trainings, names, seconds = estimate.trainings, estimate.settings, estimate.seconds
     console.print(
         f"{', '.join(p.name for p in plans)}: {len(trainings)} trainings, width {width}, {epochs} epochs, "
         f"on {dev}:"
@@ -141,7 +130,7 @@ def reproduce(
             f"  {' = '.join(names[slug])} ({slug}.safetensors): {len(t.train)} frames, about "
             f"{_duration(seconds[slug])}{resumes}"
         )
-    console.print(f"about {_duration(sum(seconds.values()))} in all on {dev}")
+    console.print(f"about {_duration(estimate.total_seconds)} in all on {dev}")
     if estimate_only:
         return
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -64,6 +63,7 @@ def train(
     from abspose._files import check_output_path, refuse_overwriting_inputs
     from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
     from abspose.model import Checkpoint, LifterConfig, TrainConfig, save_checkpoint, train_lifter
+    from abspose.model.train import process_rank
 
     check_output_path(out, (".safetensors",), "--out")
     if release is not None:
@@ -94,7 +94,7 @@ def train(
         data.select_subjects(split_subjects("train")),
         data.select_subjects(split_subjects("val")),
     )
-    rank = int(os.environ.get("RANK", "0"))  # under torchrun only rank 0 reports and writes
+    rank = process_rank()  # under torchrun only rank 0 reports and writes
     if rank == 0:
         console.print(f"training on {len(train_set)} frames, validating on {len(val_set)}; {config}")
         if len(val_set) == 0:
@@ -223,20 +223,6 @@ def fit_spread(
     meta["depth_spread"] = asdict(fit)
     save_checkpoint(out, Checkpoint(lifter.config, lifter.state_dict(), meta=meta), half=True)
     console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
-
-
-def busy_cores() -> tuple[float, int] | None:
-    """``(1-minute load, cores)`` when other work already keeps most cores busy, else None.
-    Processes sharing the cores slow PyTorch's CPU threads by up to 10x (docs/reproduce.md),
-    which a probe of a few steps cannot see."""
-    import os
-
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # not available on this platform
-        return None
-    cores = os.cpu_count() or 1
-    return (load, cores) if load > 0.75 * cores else None
 
 
 @app.command("export-onnx")

@@ -43,7 +43,7 @@ from abspose.model.predict import predict
 from abspose.noise.model import load_error_model
 from abspose.skeletons import H36M17
 
-__all__ = ["EpochStats", "TrainConfig", "train_lifter"]
+__all__ = ["EpochStats", "TrainConfig", "process_rank", "train_lifter"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,14 @@ class EpochStats:
     val_mpjpe: float
     val_mrpe: float
     seconds: float
+
+
+def process_rank() -> int:
+    """This process's rank under ``torchrun`` (``RANK``), 0 in a plain run: only rank 0 reports
+    and writes."""
+    import os
+
+    return int(os.environ.get("RANK", "0"))
 
 
 def _distributed(device: torch.device) -> tuple[int, int, bool, torch.device]:

@@ -7,17 +7,19 @@ table."""
 
 from abspose.reproduce.paper import PAPER, TABLES
 from abspose.reproduce.report import TableResult, write_table
-from abspose.reproduce.run import estimate_seconds, run_plan
+from abspose.reproduce.run import PlanEstimate, estimate_plans, estimate_seconds, run_plan
 from abspose.reproduce.tables import Benchmarks, TablePlan, Training, Variant, plan_table
 
 __all__ = [
     "PAPER",
     "TABLES",
     "Benchmarks",
+    "PlanEstimate",
     "TablePlan",
     "TableResult",
     "Training",
     "Variant",
+    "estimate_plans",
     "estimate_seconds",
     "plan_table",
     "run_plan",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,46 @@ from abspose.model.train import TrainConfig
 from abspose.reproduce.report import TableResult
 from abspose.reproduce.tables import TablePlan, Training
 
-__all__ = ["estimate_seconds", "run_plan"]
+__all__ = ["PlanEstimate", "estimate_plans", "estimate_seconds", "run_plan"]
+
+
+@dataclass(frozen=True)
+class PlanEstimate:
+    """What running some tables' plans takes: each distinct training once.
+
+    Attributes:
+        trainings: slug -> the training (a checkpoint shared between tables is one training).
+        settings: slug -> the table rows that share it.
+        seconds: slug -> its estimated time [s] (:func:`estimate_seconds`).
+    """
+
+    trainings: dict[str, Training]
+    settings: dict[str, list[str]]
+    seconds: dict[str, float]
+
+    @property
+    def total_seconds(self) -> float:
+        return float(sum(self.seconds.values()))
+
+
+def estimate_plans(
+    plans: Sequence[TablePlan], train_config: TrainConfig, *, device: str = "cpu"
+) -> PlanEstimate:
+    """The trainings of ``plans`` (each shared checkpoint once), the rows sharing each, and their
+    time: one probe of the first training's per-sample cost, scaled by each one's frames."""
+    if not plans:
+        raise AbsPoseError("estimate_plans: no table to estimate")
+    trainings = {t.slug: t for plan in plans for t in plan.unique}
+    settings: dict[str, list[str]] = {}
+    for plan in plans:
+        for t in plan.trainings:
+            if t.setting not in settings.setdefault(t.slug, []):
+                settings[t.slug].append(t.setting)
+    first = next(iter(trainings.values()))
+    probe = replace(train_config, epochs=1)
+    per_sample = estimate_seconds(first.train, first.config, probe, device=device) / len(first.train)
+    seconds = {slug: per_sample * len(t.train) * train_config.epochs for slug, t in trainings.items()}
+    return PlanEstimate(trainings, settings, seconds)
 
 
 def estimate_seconds(
