@@ -42,3 +42,16 @@ def test_refuses_mixed_layouts_and_no_frames():
         PrecomputedBackend([Poses2D.empty(17, "coco17"), Poses2D.empty(17, "h36m17")])
     with pytest.raises(AbsPoseError, match="at least one"):
         PrecomputedBackend([])
+
+
+def test_coco_results_with_numbers_out_of_range_are_refused(tmp_path):
+    """Found by the reader fuzzing: an infinite image id, or a keypoint beyond float64, was an
+    OverflowError (a traceback) instead of a library error."""
+    path = tmp_path / "det.json"
+    for doc in (
+        '[{"image_id": Infinity, "keypoints": []}]',
+        '[{"image_id": 1, "keypoints": [' + "9" * 400 + "]}]",
+    ):
+        path.write_text(doc)
+        with pytest.raises(DataError, match="expected"):
+            PrecomputedBackend.from_coco_results(path)

@@ -80,7 +80,7 @@ class PrecomputedBackend:
             by_image: dict[int, list[list[float]]] = {}
             for r in records:
                 by_image.setdefault(int(r["image_id"]), []).append(r["keypoints"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, OverflowError) as exc:  # image_id: Infinity
             raise DataError(
                 f"{path}: expected COCO keypoint results with image_id and keypoints ({exc})"
             ) from exc
@@ -88,7 +88,7 @@ class PrecomputedBackend:
         for image_id in sorted(by_image):
             try:
                 arr = np.asarray(by_image[image_id], dtype=np.float64).reshape(-1, 17, 3)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float64
                 raise DataError(
                     f"{path}: image {image_id}: expected 17 x, y, v triplets (51 numbers) per person"
                 ) from None
