@@ -32,10 +32,10 @@ from abspose.lifters import (
     resolve_lifter,
     stature_interval_ratio,
 )
-from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
+from abspose.skeletons import H36M17, Skeleton, convert_to_h36m17, get_layout
 
 if TYPE_CHECKING:
-    pass
+    from abspose.model.predict import Prediction
 
 __all__ = [
     "DEFAULT_FOCAL_FACTOR",
@@ -258,6 +258,42 @@ def lift(
             collapsed poses, too few visible joints, or a missing image size.
     """
     skeleton = get_layout(layout)
+    keypoints, visible = _h36m17_keypoints(keypoints_px, skeleton, confidences, min_confidence)
+    cameras, focal_is_default = _cameras(keypoints, focal_px, principal_px, image_size, camera)
+    n, f, c = len(keypoints), cameras.fx, cameras.principal_px
+    square = cameras.square_pixels(keypoints)  # what a square-pixel camera of focal fx sees
+    resolved = resolve_lifter(model, default_model_kind(skeleton.name))
+    pred = lift_h36m17(resolved, keypoints, cameras, flip_test)
+    halfwidth = np.full((n, 2), np.nan)
+    if pred.depth_log_halfwidth is not None:
+        halfwidth[:] = pred.depth_log_halfwidth
+    source = np.full(n, "prior", dtype=object)
+    known = np.zeros(n, dtype=bool)
+    if stature_mm is not None:
+        target = _per_pose(stature_mm, n, (), "stature_mm")
+        known = np.isfinite(target)
+        if known.any():
+            scaled = pred.with_stature(np.where(known, target, 1700.0), square, f, c)
+            pred = pred.rescaled(np.where(known, scaled.canonical_depth / pred.canonical_depth, 1.0))
+            source[known] = "stature"
+            halfwidth[known] *= stature_interval_ratio(resolved)
+    pred, floor_plane = _on_the_floor(
+        pred, square, cameras, visible, known, halfwidth, source,
+        floor=floor, camera_height_mm=camera_height_mm, camera_pitch_deg=camera_pitch_deg,
+        camera_roll_deg=camera_roll_deg,
+    )  # fmt: skip
+    return LiftResult(
+        pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth, f, c, focal_is_default, ~visible,
+        scale_source=source.astype(str), floor=floor_plane, depth_log_halfwidth=halfwidth,
+        focal_y_px=None if (cameras.aspect == 1.0).all() else cameras.fy,
+    )  # fmt: skip
+
+
+def _h36m17_keypoints(
+    keypoints_px: Any, skeleton: Skeleton, confidences: Any, min_confidence: float
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Checked ``(N, 17, 2)`` H36M-17 keypoints (missing joints filled in from the 2D pose
+    prior) and ``(N, 17)`` which were seen, from ``keypoints_px`` in ``skeleton``'s layout."""
     if not np.isfinite(min_confidence):
         raise AbsPoseError(f"min_confidence: expected a finite threshold such as 0.2, got {min_confidence}")
     kp = check_points(keypoints_px, "keypoints_px", dim=2, joints=skeleton.num_joints, finite=False)
@@ -300,7 +336,19 @@ def lift(
             f"expected >= {MIN_SPREAD_PX:g} px); pass pixel coordinates (normalized [0, 1] "
             "coordinates must be multiplied by the image size)"
         )
+    return keypoints, visible
 
+
+def _cameras(
+    keypoints: NDArray[np.float64],
+    focal_px: Any,
+    principal_px: Any,
+    image_size: Any,
+    camera: Intrinsics | PinholeCameras | None,
+) -> tuple[PinholeCameras, bool]:
+    """The N checked cameras of :func:`lift`'s arguments, and whether the focal length is the
+    default (:func:`default_focal_px`, with a warning)."""
+    n = len(keypoints)
     aspect = np.ones(n)
     if camera is not None:
         if focal_px is not None or principal_px is not None:
@@ -333,7 +381,7 @@ def lift(
             f"no focal length given: assuming {focal_px:.0f} px (max(width, height)); absolute depths "
             "scale with it, canonical_depth does not. Pass focal_px for metric depth.",
             AbsPoseWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     f = _per_pose(focal_px, n, (), "focal_px")
     if not np.isfinite(f).all() or (f <= FOCAL_RANGE_PX[0]).any() or (f >= FOCAL_RANGE_PX[1]).any():
@@ -347,24 +395,26 @@ def lift(
         raise ShapeError("principal_px: expected finite values")
     if image_size is not None:
         _check_inside_image(keypoints, c, width, height)
+    return PinholeCameras(np.stack([f, f / aspect], axis=-1), c), focal_is_default
 
-    cameras = PinholeCameras(np.stack([f, f / aspect], axis=-1), c)
-    square = cameras.square_pixels(keypoints)  # what a square-pixel camera of focal fx sees
-    resolved = resolve_lifter(model, default_model_kind(skeleton.name))
-    pred = lift_h36m17(resolved, keypoints, cameras, flip_test)
-    halfwidth = np.full((n, 2), np.nan)
-    if pred.depth_log_halfwidth is not None:
-        halfwidth[:] = pred.depth_log_halfwidth
-    source = np.full(n, "prior", dtype=object)
-    known = np.zeros(n, dtype=bool)
-    if stature_mm is not None:
-        target = _per_pose(stature_mm, n, (), "stature_mm")
-        known = np.isfinite(target)
-        if known.any():
-            scaled = pred.with_stature(np.where(known, target, 1700.0), square, f, c)
-            pred = pred.rescaled(np.where(known, scaled.canonical_depth / pred.canonical_depth, 1.0))
-            source[known] = "stature"
-            halfwidth[known] *= stature_interval_ratio(resolved)
+
+def _on_the_floor(
+    pred: Prediction,
+    square: NDArray[np.float64],
+    cameras: PinholeCameras,
+    visible: NDArray[np.bool_],
+    known: NDArray[np.bool_],
+    halfwidth: NDArray[np.float64],
+    source: NDArray[Any],
+    *,
+    floor: str | None,
+    camera_height_mm: float | None,
+    camera_pitch_deg: float | None,
+    camera_roll_deg: float | None,
+) -> tuple[Prediction, Floor | None]:
+    """The poses standing on one floor rescaled to it (:func:`abspose.geometry.floor.scale_by_floor`),
+    ``source`` and ``halfwidth`` updated in place; the floor used, or None."""
+    f, c, aspect = cameras.fx, cameras.principal_px, cameras.aspect
     floor_plane = None
     mode = floor if floor is not None else ("auto" if camera_height_mm is not None else "none")
     if mode not in ("auto", "none"):
@@ -402,17 +452,4 @@ def lift(
             at = moved & (fs.scale_source == label)
             halfwidth[at] = fs.log_sigma[at, None] * np.asarray(k)
         floor_plane = fs.floor
-    joints, root, canonical = pred.joints_cam_mm, pred.root_cam_mm, pred.canonical_depth
-    return LiftResult(
-        joints,
-        root,
-        canonical,
-        f,
-        c,
-        focal_is_default,
-        ~visible,
-        scale_source=source.astype(str),
-        floor=floor_plane,
-        depth_log_halfwidth=halfwidth,
-        focal_y_px=None if (aspect == 1.0).all() else cameras.fy,
-    )
+    return pred, floor_plane

@@ -1,0 +1,133 @@
+"""Can a video tell the floor's orientation? The camera's up direction estimated from one
+frame, from a whole clip, and from a plane through the clip's lower ankles, against the truth.
+
+Usage: ``python benchmarks/floor_orientation.py DATASET.npz [--clips 30] [--frames 150]``
+(DATASET from ``abspose data build``). Each test-split clip gets one body (the body model) and
+one fixed virtual camera for its whole length, as ``benchmarks/track_stature.py``; the clean
+model lifts the exact 2D, the detector model the 2D with ``openpose-mixture`` errors. Reported:
+the angle [deg] between the true up and
+
+- ``frame``: :func:`abspose.geometry.floor.estimate_up` on one frame's lifted pose (what a
+  photo or a video frame without ``--camera-pitch`` uses today);
+- ``clip``: the same over all the clip's lifted poses at once;
+- ``ankle plane``: the normal of a plane fitted (least squares) to each frame's lower ankle,
+  the lower half of the frames along the clip estimate (the contacts);
+
+each also on the ground-truth poses (what the method can do with perfect poses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+
+import numpy as np
+
+from abspose import lift
+from abspose.api import default_model_path
+from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
+from abspose.data.mocap.body import retarget, sample_bodies
+from abspose.data.mocap.cameras import sample_cameras
+from abspose.errors import AbsPoseError, DataError
+from abspose.geometry import pose_scale
+from abspose.geometry.floor import estimate_up
+from abspose.noise.model import load_error_model
+from abspose.skeletons import H36M17
+
+
+def _clip(data: MocapDataset, clip: int, frames: int, rng: np.random.Generator):
+    rows = np.flatnonzero(data.clip_index == clip)[:frames]
+    if len(rows) < 30:
+        return None
+    P = data.joints_world_mm[rows].astype(np.float64)
+    P = retarget(P, np.repeat(sample_bodies(1, rng).bone_lengths_mm, len(P), 0))
+    floor = data.floor_y_mm[rows]
+    for _ in range(20):  # a camera that sees the whole clip
+        try:
+            first = sample_cameras(P[:1], floor[:1], rng, VirtualCameraConfig(distance_mm=(4000.0, 10000.0)))
+        except DataError:
+            continue
+        assert first.rot_world_to_cam is not None and first.cam_center_world_mm is not None
+        R, C = first.rot_world_to_cam[0], first.cam_center_world_mm[0]
+        f, c, size = first.focal_px[0], first.principal_px[0], first.image_size_px[0]
+        cam = (P - C) @ R.T
+        if (cam[..., 2] < 500).any():
+            continue
+        kp = f * cam[..., :2] / cam[..., 2:] + c
+        if (kp >= 0).all() and (kp[..., 0] <= size[0]).all() and (kp[..., 1] <= size[1]).all():
+            return cam, kp, f, c, R[:, 1]  # the world's up in camera coordinates
+    return None
+
+
+def _angle(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.degrees(np.arccos(np.clip(a @ b, -1.0, 1.0))))
+
+
+def _ankle_plane(joints: np.ndarray, guess: np.ndarray) -> np.ndarray:
+    ankles = joints[:, [H36M17.index("l_ankle"), H36M17.index("r_ankle")]]  # (T, 2, 3)
+    lower = ankles[np.arange(len(ankles)), np.argmin(ankles @ guess, axis=1)]  # (T, 3)
+    height = lower @ guess
+    pts = lower[height <= np.median(height)]
+    _, vectors = np.linalg.eigh((pts - pts.mean(0)).T @ (pts - pts.mean(0)))
+    normal = vectors[:, 0]
+    return normal if normal @ guess > 0 else -normal
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset")
+    parser.add_argument("--clips", type=int, default=30)
+    parser.add_argument("--frames", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
+    rng = np.random.default_rng(args.seed)
+    noise = load_error_model("openpose-mixture")
+    sources = ("ground truth", "exact 2D", "detector-like 2D")
+    rows: dict[str, dict[str, list[float]]] = {
+        s: {"frame": [], "clip": [], "ankle plane": []} for s in sources
+    }
+    used = 0
+    for clip in rng.permutation(len(data.clip_names)):
+        if used == args.clips:
+            break
+        seq = _clip(data, int(clip), args.frames, rng)
+        if seq is None:
+            continue
+        used += 1
+        cam, kp, f, c, up = seq
+        for source in rows:
+            if source == "ground truth":
+                joints = cam
+            else:
+                noisy = source == "detector-like 2D"
+                k = kp + noise.sample_px(pose_scale(kp), rng) if noisy else kp
+                model = default_model_path("detector" if noisy else "clean")
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    joints = lift(k, focal_px=f, principal_px=c, model=model, flip_test=True).joints_cam_mm
+            for t in range(len(joints)):
+                try:
+                    rows[source]["frame"].append(_angle(estimate_up(joints[t : t + 1]), up))
+                except AbsPoseError:  # nobody upright in this frame
+                    pass
+            try:
+                guess = estimate_up(joints)
+            except AbsPoseError:
+                continue
+            rows[source]["clip"].append(_angle(guess, up))
+            rows[source]["ankle plane"].append(_angle(_ankle_plane(joints, guess), up))
+    print(
+        f"{used} test clips of up to {args.frames} frames, one fixed camera each; angle to the true up [deg]"
+    )
+    print("| poses | frame: median, 90th pct | clip: median, 90th pct | ankle plane: median, 90th pct |")
+    print("|---|---|---|---|")
+    for source, r in rows.items():
+        cells = [
+            f"{np.median(r[k]):.1f}, {np.percentile(r[k], 90):.1f}" for k in ("frame", "clip", "ankle plane")
+        ]
+        print(f"| {source} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
