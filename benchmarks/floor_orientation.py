@@ -3,7 +3,7 @@ frame, from a whole clip, and from a plane through the clip's lower ankles, agai
 
 Usage: ``python benchmarks/floor_orientation.py DATASET.npz [--clips 30] [--frames 150]``
 (DATASET from ``abspose data build``). Each test-split clip gets one body (the body model) and
-one fixed virtual camera for its whole length, as ``benchmarks/track_stature.py``; the clean
+one fixed virtual camera for its whole length (``benchmarks/track_stature.py``'s clips); the clean
 model lifts the exact 2D, the detector model the 2D with ``openpose-mixture`` errors. Reported:
 the angle [deg] between the true up and
 
@@ -22,41 +22,16 @@ import argparse
 import warnings
 
 import numpy as np
+from track_stature import fixed_camera_clip  # benchmarks/: the same clips and cameras
 
 from abspose import lift
 from abspose.api import default_model_path
-from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
-from abspose.data.mocap.body import retarget, sample_bodies
-from abspose.data.mocap.cameras import sample_cameras
-from abspose.errors import AbsPoseError, DataError
+from abspose.data import MocapDataset, split_subjects
+from abspose.errors import AbsPoseError
 from abspose.geometry import pose_scale
 from abspose.geometry.floor import estimate_up
 from abspose.noise.model import load_error_model
 from abspose.skeletons import H36M17
-
-
-def _clip(data: MocapDataset, clip: int, frames: int, rng: np.random.Generator):
-    rows = np.flatnonzero(data.clip_index == clip)[:frames]
-    if len(rows) < 30:
-        return None
-    P = data.joints_world_mm[rows].astype(np.float64)
-    P = retarget(P, np.repeat(sample_bodies(1, rng).bone_lengths_mm, len(P), 0))
-    floor = data.floor_y_mm[rows]
-    for _ in range(20):  # a camera that sees the whole clip
-        try:
-            first = sample_cameras(P[:1], floor[:1], rng, VirtualCameraConfig(distance_mm=(4000.0, 10000.0)))
-        except DataError:
-            continue
-        assert first.rot_world_to_cam is not None and first.cam_center_world_mm is not None
-        R, C = first.rot_world_to_cam[0], first.cam_center_world_mm[0]
-        f, c, size = first.focal_px[0], first.principal_px[0], first.image_size_px[0]
-        cam = (P - C) @ R.T
-        if (cam[..., 2] < 500).any():
-            continue
-        kp = f * cam[..., :2] / cam[..., 2:] + c
-        if (kp >= 0).all() and (kp[..., 0] <= size[0]).all() and (kp[..., 1] <= size[1]).all():
-            return cam, kp, f, c, R[:, 1]  # the world's up in camera coordinates
-    return None
 
 
 def _angle(a: np.ndarray, b: np.ndarray) -> float:
@@ -91,7 +66,7 @@ def main() -> None:
     for clip in rng.permutation(len(data.clip_names)):
         if used == args.clips:
             break
-        seq = _clip(data, int(clip), args.frames, rng)
+        seq = fixed_camera_clip(data, int(clip), args.frames, rng)
         if seq is None:
             continue
         used += 1

@@ -44,7 +44,10 @@ def _on_track_skeleton(joints_mm: np.ndarray) -> np.ndarray:
     return np.concatenate([skeleton(track, rel[t : t + 1]) for t in range(len(rel))]) + root
 
 
-def _clip(data: MocapDataset, clip: int, frames: int, rng: np.random.Generator):
+def fixed_camera_clip(data: MocapDataset, clip: int, frames: int, rng: np.random.Generator):
+    """Up to ``frames`` frames of one clip on one sampled body, seen by one fixed virtual camera
+    that sees every frame: ``(joints_cam_mm, keypoints_px, focal_px, principal_px, up_cam)``
+    (``up_cam``: the world's up in camera coordinates), or None."""
     rows = np.flatnonzero(data.clip_index == clip)[:frames]
     if len(rows) < 30:
         return None
@@ -57,6 +60,7 @@ def _clip(data: MocapDataset, clip: int, frames: int, rng: np.random.Generator):
             first = sample_cameras(P[:1], floor[:1], rng, VirtualCameraConfig(distance_mm=(4000.0, 10000.0)))
         except DataError:
             continue
+        assert first.rot_world_to_cam is not None and first.cam_center_world_mm is not None
         R, C = first.rot_world_to_cam[0], first.cam_center_world_mm[0]
         f, c, size = first.focal_px[0], first.principal_px[0], first.image_size_px[0]
         cam = (P - C) @ R.T
@@ -64,7 +68,7 @@ def _clip(data: MocapDataset, clip: int, frames: int, rng: np.random.Generator):
             continue
         kp = f * cam[..., :2] / cam[..., 2:] + c
         if (kp >= 0).all() and (kp[..., 0] <= size[0]).all() and (kp[..., 1] <= size[1]).all():
-            return cam, kp, f, c
+            return cam, kp, f, c, R[:, 1]
     return None
 
 
@@ -92,11 +96,11 @@ def main() -> None:
     for clip in clips:
         if used == args.clips:
             break
-        seq = _clip(data, int(clip), args.frames, rng)
+        seq = fixed_camera_clip(data, int(clip), args.frames, rng)
         if seq is None or len(seq[0]) < 30:
             continue
         used += 1
-        cam, kp, f, c = seq
+        cam, kp, f, c, _ = seq
         kp = kp + noise.sample_px(pose_scale(kp), rng)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

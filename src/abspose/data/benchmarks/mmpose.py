@@ -38,45 +38,15 @@ __all__ = ["MPI_INF_3DHP17", "read_cameras", "read_mmpose", "to_h36m17", "write_
 MPI_INF_3DHP17 = Skeleton(
     name="mpi_inf_3dhp17",
     joint_names=(
-        "head_top",
-        "neck",
-        "r_shoulder",
-        "r_elbow",
-        "r_wrist",
-        "l_shoulder",
-        "l_elbow",
-        "l_wrist",
-        "r_hip",
-        "r_knee",
-        "r_ankle",
-        "l_hip",
-        "l_knee",
-        "l_ankle",
-        "pelvis",
-        "spine",
-        "head",
+        "head_top", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l_elbow", "l_wrist",
+        "r_hip", "r_knee", "r_ankle", "l_hip", "l_knee", "l_ankle", "pelvis", "spine", "head",
     ),
     parents=(
-        "head",
-        "spine",
-        "neck",
-        "r_shoulder",
-        "r_elbow",
-        "neck",
-        "l_shoulder",
-        "l_elbow",
-        "pelvis",
-        "r_hip",
-        "r_knee",
-        "pelvis",
-        "l_hip",
-        "l_knee",
-        None,
-        "pelvis",
-        "neck",
+        "head", "spine", "neck", "r_shoulder", "r_elbow", "neck", "l_shoulder", "l_elbow",
+        "pelvis", "r_hip", "r_knee", "pelvis", "l_hip", "l_knee", None, "pelvis", "neck",
     ),
     root="pelvis",
-)
+)  # fmt: skip
 
 #: H36M-17 joint -> MPI-INF-3DHP joint where the names differ (same anatomical point).
 _H36M_FROM_3DHP = {"thorax": "neck", "nose": "head"}
@@ -182,18 +152,10 @@ def read_mmpose(
     if dataset == "3dhp":
         kp, xyz = to_h36m17(kp), to_h36m17(xyz)
     return CameraFrames(
-        joints_cam_mm=xyz,
-        keypoints_px=kp,
-        focal_px=f,
-        principal_px=c,
-        image_size_px=size,
-        subject=subject,
-        action=action,
-        camera=camera,
-        group=group,
-        frame=frame,
+        joints_cam_mm=xyz, keypoints_px=kp, focal_px=f, principal_px=c, image_size_px=size,
+        subject=subject, action=action, camera=camera, group=group, frame=frame,
         name=f"mmpose-{dataset} ({path.name})",
-    )
+    )  # fmt: skip
 
 
 def _parse_names(names: NDArray[np.str_], dataset: str, path: Path) -> tuple[Any, ...]:
@@ -214,11 +176,5 @@ def _parse_names(names: NDArray[np.str_], dataset: str, path: Path) -> tuple[Any
             raise DataError(f"{path}: image name {full!r} is not in MMPose's {dataset} pattern")
     keys, subject, action, camera, group, frame = zip(*rows, strict=True)
     n = len(rows)
-    return (
-        list(keys),
-        labels(subject, n),
-        labels(action, n),
-        labels(camera, n),
-        labels(group, n),
-        np.asarray(frame, dtype=np.int64),
-    )
+    return (list(keys), labels(subject, n), labels(action, n), labels(camera, n), labels(group, n),
+            np.asarray(frame, dtype=np.int64))  # fmt: skip
