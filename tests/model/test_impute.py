@@ -54,3 +54,19 @@ def test_too_few_joints_and_prior_files(views, tmp_path):
     with pytest.raises(DataError):
         PosePrior2D.from_json('{"format": "abspose-pose-prior/1", "mean": [0], "cov": [[1]]}')
     assert "train split" in load_pose_prior().provenance["data"]
+
+
+def test_the_shipped_prior_is_read_once_and_its_conditionals_are_kept():
+    """A video misses the same joints frame after frame: the prior is parsed once and each
+    visibility pattern's regression computed once, with the same numbers as computed afresh."""
+    from abspose.model.impute import _conditional, load_pose_prior
+
+    prior = load_pose_prior()
+    assert load_pose_prior() is prior
+    pattern = np.ones(17, dtype=bool)
+    pattern[[9, 10]] = False
+    first = prior.conditional(pattern)
+    assert prior.conditional(pattern.copy()) is first
+    for cached, fresh in zip(first, _conditional(prior, pattern), strict=True):
+        np.testing.assert_array_equal(cached, fresh)
+    assert prior == type(prior)(prior.mean, prior.cov, prior.provenance)  # the cache is not its value

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,18 @@ class PosePrior2D:
     mean: NDArray[np.float64]
     cov: NDArray[np.float64]
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: :func:`_conditional` per visibility pattern (a video misses the same joints frame after
+    #: frame): computed once per pattern; not part of the prior's value.
+    _conditionals: dict[bytes, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def conditional(self, pattern: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """:func:`_conditional` of ``(17,)`` visible joints ``pattern``, cached."""
+        key = np.asarray(pattern, dtype=bool).tobytes()
+        if key not in self._conditionals:
+            self._conditionals[key] = _conditional(self, np.asarray(pattern, dtype=bool))
+        return self._conditionals[key]
 
     def to_json(self) -> str:
         return json.dumps(
@@ -88,10 +101,18 @@ class PosePrior2D:
 
 
 def load_pose_prior(path: str | Path | None = None) -> PosePrior2D:
-    """The shipped prior, or one written by :meth:`PosePrior2D.to_json`."""
+    """The shipped prior (read once), or one written by :meth:`PosePrior2D.to_json`."""
     if path is None:
-        path = Path(str(resources.files("abspose") / "assets" / "pose2d_prior.json"))
-    path = Path(path)
+        return _shipped_prior()
+    return _read_prior(Path(path))
+
+
+@cache
+def _shipped_prior() -> PosePrior2D:
+    return _read_prior(Path(str(resources.files("abspose") / "assets" / "pose2d_prior.json")))
+
+
+def _read_prior(path: Path) -> PosePrior2D:
     if not path.is_file():
         raise DataError(f"pose prior {path} not found")
     return PosePrior2D.from_json(path.read_text())
@@ -141,7 +162,7 @@ def impute_missing(
         if pattern.all():
             continue
         rows = np.flatnonzero(inverse.reshape(-1) == k)
-        mean_u, gain = _conditional(prior, pattern)
+        mean_u, gain = prior.conditional(pattern)
         obs = kp[rows][:, pattern]  # (R, O, 2)
         centre = pose_location(obs)[:, None]  # (R, 1, 2): Eq. 2-3 over the visible joints
         spread = pose_scale(obs)  # (R,)
