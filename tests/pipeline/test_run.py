@@ -286,3 +286,48 @@ def test_lift_image_one_known_person_fixes_the_others_on_the_floor():
     )  # fmt: skip
     assert list(frame.lifted.scale_source) == list(direct.scale_source) == ["stature", "floor+stature"]
     np.testing.assert_allclose(frame.lifted.joints_cam_mm, direct.joints_cam_mm)
+
+
+class Searching:
+    """A backend with a full search and a regions-only search, counting each: the second person
+    is seen by the full search only (as if they had just walked in)."""
+
+    layout = "h36m17"
+
+    def __init__(self, keypoints_px, hide_in_regions_from=None):
+        self.poses = Poses2D(keypoints_px, np.ones(keypoints_px.shape[:2]), "h36m17")
+        self.full = self.regional = 0
+        self.hide_from = hide_in_regions_from  # from this regional call on, person 0 is missed
+
+    def detect(self, image_rgb, rois_px=None):
+        self.full += 1
+        return self.poses
+
+    def detect_regions(self, image_rgb, rois_px):
+        self.regional += 1
+        if self.hide_from is not None and self.regional >= self.hide_from:
+            return self.poses.select(np.array([1]))
+        return self.poses.select(np.arange(min(len(rois_px), len(self.poses))))
+
+
+def test_search_every_searches_whole_images_only_every_n_frames(tmp_path, walk_cam_mm):
+    path = write_video(tmp_path / "clip.avi", 12, fourcc="MJPG")
+    cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
+    kp = project(
+        np.stack([place(walk_cam_mm, 0, (-800, 0, 5000)), place(walk_cam_mm, 30, (900, 100, 6500))]), cam
+    )
+    every = Searching(kp)
+    frames = list(track_video(path, every, camera=CameraSetup(cam, "focal"), flip_test=False, search_every=4))
+    assert (every.full, every.regional) == (3, 9)  # frames 0, 4, 8 whole; the others regions only
+    assert [len(f.track_ids) for f in frames] == [2] * 12
+    baseline = Searching(kp)
+    list(track_video(path, baseline, camera=CameraSetup(cam, "focal"), flip_test=False))
+    assert (baseline.full, baseline.regional) == (12, 0)  # the default: every frame whole
+    # a tracked person missed in their region: that frame is searched whole at once
+    losing = Searching(kp, hide_in_regions_from=2)
+    frames = list(
+        track_video(path, losing, camera=CameraSetup(cam, "focal"), flip_test=False, search_every=4)
+    )
+    assert [len(f.track_ids) for f in frames] == [2] * 12 and losing.full > 3
+    with pytest.raises(AbsPoseError, match="search_every"):
+        list(track_video(path, every, camera=CameraSetup(cam, "focal"), search_every=0))

@@ -304,6 +304,14 @@ def video(
         float, typer.Option(help="Temporal smoothing of each person's depth, 0 (off) to 0.95.")
     ] = 0.0,
     max_frames: Annotated[int | None, typer.Option(min=1, help="Stop after this many frames.")] = None,
+    search_every: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Search the whole image every N frames, in between only where people are tracked "
+            "(faster; new people are found at the next full search; docs/pipeline.md).",
+        ),
+    ] = 1,
     bvh: Annotated[
         Path | None, typer.Option(help="BVH animation per person (Blender; metres, Y up): NAME_id<N>.bvh.")
     ] = None,
@@ -380,6 +388,7 @@ def video(
                 track_stature=track_stature,
                 track_skeleton=track_skeleton,
                 known_statures_mm=known,
+                search_every=search_every,
                 **floor_options(camera_height, camera_pitch, camera_roll, floor),
             )
             for frame in frames:

@@ -172,6 +172,18 @@ class MediaPipeBackend:
         h, w = image.shape[:2]
         squares = _roi_squares(rois_px, self.config.roi_scale) if rois_px is not None else []
         squares += tile_squares(w, h, self.config.tile_scales, self.config.tile_overlap)
+        return self._detect_squares(image, squares)
+
+    def detect_regions(self, image_rgb: NDArray[np.uint8], rois_px: NDArray[np.float64]) -> Poses2D:
+        """The people in the ``(R, 4)`` regions only (``x0, y0, x1, y1`` boxes, each searched in a
+        square ``roi_scale`` times its long side), without the full-image tiles: the fast path of
+        a video between full searches (:func:`abspose.pipeline.track_video`'s ``search_every``)."""
+        return self._detect_squares(check_image(image_rgb), _roi_squares(rois_px, self.config.roi_scale))
+
+    def _detect_squares(self, image: NDArray[np.uint8], squares: list[tuple[int, int, int]]) -> Poses2D:
+        """Everyone found in the square crops, one detection per person."""
+        if not squares:
+            return Poses2D(np.zeros((0, 33, 2)), np.zeros((0, 33)), self.layout)
         found = [self._detect_square(image, *sq) for sq in squares]
         poses = Poses2D(
             np.concatenate([p.keypoints_px for p in found]),
