@@ -18,11 +18,10 @@ each also on the ground-truth poses (what the method can do with perfect poses).
 
 from __future__ import annotations
 
-import argparse
 import warnings
 
 import numpy as np
-from track_stature import fixed_camera_clip  # benchmarks/: the same clips and cameras
+from track_stature import clip_arguments, fixed_camera_clips  # benchmarks/: the same clips
 
 from abspose import lift
 from abspose.api import default_model_path
@@ -49,12 +48,7 @@ def _ankle_plane(joints: np.ndarray, guess: np.ndarray) -> np.ndarray:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset")
-    parser.add_argument("--clips", type=int, default=30)
-    parser.add_argument("--frames", type=int, default=150)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    args = clip_arguments(__doc__.splitlines()[0])
     data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
     rng = np.random.default_rng(args.seed)
     noise = load_error_model("openpose-mixture")
@@ -63,14 +57,8 @@ def main() -> None:
         s: {"frame": [], "clip": [], "ankle plane": []} for s in sources
     }
     used = 0
-    for clip in rng.permutation(len(data.clip_names)):
-        if used == args.clips:
-            break
-        seq = fixed_camera_clip(data, int(clip), args.frames, rng)
-        if seq is None:
-            continue
+    for cam, kp, f, c, up in fixed_camera_clips(data, args.clips, args.frames, rng):
         used += 1
-        cam, kp, f, c, up = seq
         for source in rows:
             if source == "ground truth":
                 joints = cam

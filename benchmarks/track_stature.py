@@ -72,13 +72,31 @@ def fixed_camera_clip(data: MocapDataset, clip: int, frames: int, rng: np.random
     return None
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def clip_arguments(description: str) -> argparse.Namespace:
+    """``DATASET [--clips N] [--frames N] [--seed N]``, as the clip benchmarks take them."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("dataset")
     parser.add_argument("--clips", type=int, default=30)
     parser.add_argument("--frames", type=int, default=150)
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def fixed_camera_clips(data: MocapDataset, clips: int, frames: int, rng: np.random.Generator):
+    """Up to ``clips`` of :func:`fixed_camera_clip`, over the clips in a random order (drawn
+    lazily from ``rng``, interleaved with what the caller draws between them)."""
+    used = 0
+    for clip in rng.permutation(len(data.clip_names)):
+        if used == clips:
+            return
+        seq = fixed_camera_clip(data, int(clip), frames, rng)
+        if seq is not None:
+            used += 1
+            yield seq
+
+
+def main() -> None:
+    args = clip_arguments(__doc__.splitlines()[0])
     data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
     rng = np.random.default_rng(args.seed)
     noise = load_error_model("openpose-mixture")
@@ -91,16 +109,9 @@ def main() -> None:
         "track skeleton alone",
     )
     rows: dict[str, dict[str, list[float]]] = {k: {} for k in names}
-    clips = rng.permutation(len(data.clip_names))
     used = 0
-    for clip in clips:
-        if used == args.clips:
-            break
-        seq = fixed_camera_clip(data, int(clip), args.frames, rng)
-        if seq is None or len(seq[0]) < 30:
-            continue
+    for cam, kp, f, c, _ in fixed_camera_clips(data, args.clips, args.frames, rng):
         used += 1
-        cam, kp, f, c, _ = seq
         kp = kp + noise.sample_px(pose_scale(kp), rng)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

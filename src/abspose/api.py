@@ -349,7 +349,7 @@ def _cameras(
     """The N checked cameras of :func:`lift`'s arguments, and whether the focal length is the
     default (:func:`default_focal_px`, with a warning)."""
     n = len(keypoints)
-    aspect = np.ones(n)
+    fy: NDArray[np.float64] | None = None  # None: square pixels, fy = fx
     if camera is not None:
         if focal_px is not None or principal_px is not None:
             raise AbsPoseError("camera: give the camera or focal_px / principal_px, not both")
@@ -363,7 +363,7 @@ def _cameras(
                 f"{type(camera).__name__}"
                 + (f" of {len(camera)}" if isinstance(camera, PinholeCameras) else "")
             )
-        focal_px, principal_px, aspect = camera.fx, camera.principal_px, camera.aspect
+        focal_px, principal_px, fy = camera.fx, camera.principal_px, camera.fy
     if (focal_px is None or principal_px is None) and image_size is None:
         raise AbsPoseError(
             "image_size=(width, height) is needed when focal_px or principal_px is not given; "
@@ -395,7 +395,7 @@ def _cameras(
         raise ShapeError("principal_px: expected finite values")
     if image_size is not None:
         _check_inside_image(keypoints, c, width, height)
-    return PinholeCameras(np.stack([f, f / aspect], axis=-1), c), focal_is_default
+    return PinholeCameras(np.stack([f, f if fy is None else fy], axis=-1), c), focal_is_default
 
 
 def _on_the_floor(

@@ -70,13 +70,9 @@ def scored(
     per-sample errors, with each sample's ``(N,)`` focal length [px] and stature [mm] for plots."""
     truth = np.asarray(joints_cam_mm, dtype=np.float64)
     r = H36M17.root_index
-    acc = PoseErrorAccumulator()
-    acc.update(
-        pred.joints_cam_mm, truth, pred_root_mm=pred.root_cam_mm, gt_root_mm=truth[:, r], groups=groups
-    )
     diff = pred.root_cam_mm - truth[:, r]
     return Evaluation(
-        groups=acc.compute(),
+        groups=_group_errors(pred.joints_cam_mm, pred.root_cam_mm, truth, groups),
         root_error_mm=np.linalg.norm(diff, axis=-1),
         root_error_xyz_mm=np.abs(diff),
         mpjpe_mm=mpjpe(pred.joints_cam_mm, truth, reduction="none"),
@@ -97,16 +93,21 @@ def score_frames(
         raise ShapeError(
             f"joints_cam_mm: expected {frames.joints_cam_mm.shape} for these frames, got {pred.shape}"
         )
-    r = H36M17.root_index
-    root = pred[:, r] if root_cam_mm is None else np.asarray(root_cam_mm, dtype=np.float64)
+    root = pred[:, H36M17.root_index] if root_cam_mm is None else np.asarray(root_cam_mm, dtype=np.float64)
+    return _group_errors(pred, root, frames.joints_cam_mm, getattr(frames, by).tolist())
+
+
+def _group_errors(
+    joints_cam_mm: NDArray[np.floating[Any]],
+    root_cam_mm: NDArray[np.floating[Any]],
+    truth_cam_mm: NDArray[np.floating[Any]],
+    groups: list[str],
+) -> dict[str, GroupErrors]:
+    """The metrics of ``(N, 17, 3)`` predictions with their ``(N, 3)`` roots against the truth,
+    per group and over ``"all"``."""
     acc = PoseErrorAccumulator()
-    acc.update(
-        pred,
-        frames.joints_cam_mm,
-        pred_root_mm=root,
-        gt_root_mm=frames.joints_cam_mm[:, r],
-        groups=getattr(frames, by).tolist(),
-    )
+    truth_root = truth_cam_mm[:, H36M17.root_index]
+    acc.update(joints_cam_mm, truth_cam_mm, pred_root_mm=root_cam_mm, gt_root_mm=truth_root, groups=groups)
     return acc.compute()
 
 
@@ -119,7 +120,7 @@ def predict_frames(model: Any, frames: CameraFrames, *, flip_test: bool = False)
 def evaluate_frames(
     model: Any, frames: CameraFrames, *, by: GroupBy = "group", flip_test: bool = False
 ) -> Evaluation:
-    """Lift and score: :func:`predict_frames`, :func:`score_frames` in ``.groups``, and the
+    """Lift and score: :func:`predict_frames`, the metrics per ``by`` label in ``.groups``, and the
     per-frame errors :func:`plot_evaluation` draws (error vs distance,
     focal length and the true skeleton's stature, as the paper's Fig. 5)."""
     pred = predict_frames(model, frames, flip_test=flip_test)
