@@ -11,13 +11,13 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q "torch==2.13.0"
-	$(BIN)/python -m pip install -q -e ".[dev,mediapipe,onnx,datasets]"
+	$(BIN)/python -m pip install -q -e ".[dev,mediapipe,onnx,datasets,viewer]"
 	$(BIN)/abspose setup-2d
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/abspose video src/abspose/assets/media/sports2d_clip.mp4 --out demo_out/people.json \
-		--overlay demo_out/overlay.mp4 --map demo_out/map.png --smooth 0.6
+		--overlay demo_out/overlay.mp4 --map demo_out/map.png --html demo_out/scene.html --smooth 0.6
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

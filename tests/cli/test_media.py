@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from abspose.cli import app
 from abspose.data import sample_image_path
 from abspose.errors import AbsPoseError
+from abspose.viz import read_scene
 from tests.io.test_animation import bvhio_joints_cam_mm
 from tests.pipeline.conftest import HEIGHT, WIDTH, write_video
 
@@ -47,10 +48,16 @@ def test_video_with_your_own_detections(tmp_path):
     clip = write_video(tmp_path / "clip.mp4", 8)
     folder = _openpose_folder(tmp_path, 8)
     out, overlay, top = tmp_path / "r.json", tmp_path / "o.mp4", tmp_path / "map.png"
+    html = tmp_path / "scene.html"
     args = ["video", str(clip), "--detections", str(folder), "--focal", "600", "--out", str(out)]
-    result = runner.invoke(app, [*args, "--overlay", str(overlay), "--map", str(top)])
+    result = runner.invoke(app, [*args, "--overlay", str(overlay), "--map", str(top), "--html", str(html)])
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text())
+    scene = read_scene(html)  # the viewer holds the same people, frame by frame, and every overlay
+    assert [[p["id"] for p in f["people"]] for f in scene["frames"]] == [
+        [p["id"] for p in f["people"]] for f in doc["frames"]
+    ]
+    assert [f["image"] for f in scene["frames"]] == list(range(8)) and scene["fps"] == doc["fps"]
     assert doc["backend"] == "body25" and len(doc["frames"]) == 8
     assert {p["id"] for f in doc["frames"] for p in f["people"]} == {0, 1}
     assert "8 frames with 2" in result.output and "person 1: 8 frames" in result.output
@@ -63,9 +70,12 @@ def test_video_with_your_own_detections(tmp_path):
 
 
 def test_image_on_the_shipped_photo(tmp_path, mediapipe_task):
-    out, plot = tmp_path / "photo.csv", tmp_path / "photo.png"
-    result = runner.invoke(app, ["image", str(sample_image_path()), "--out", str(out), "--plot", str(plot)])
+    out, plot, html = tmp_path / "photo.csv", tmp_path / "photo.png", tmp_path / "photo.html"
+    photo = ["image", str(sample_image_path()), "--out", str(out), "--plot", str(plot), "--html", str(html)]
+    result = runner.invoke(app, photo)
     assert result.exit_code == 0, result.output
+    scene = read_scene(html)
+    assert len(scene["frames"]) == 1 and len(scene["frames"][0]["people"]) == 2 and len(scene["images"]) == 1
     assert "no focal length given" in result.output and "2 people" in result.output
     assert len(out.read_text().splitlines()) == 1 + 2 * 17 and plot.read_bytes()[:4] == b"\x89PNG"
     plain = tmp_path / "plain.csv"  # without the flip test (on by default for photos and videos)
@@ -170,3 +180,20 @@ def test_video_takes_a_known_stature_per_track(tmp_path):
     people = [p for f in json.loads(out.read_text())["frames"] for p in f["people"]]
     assert {p["scale_source"] for p in people if p["id"] == 0} == {"stature"}
     assert all(p["distance_interval_m"] is not None for p in people)
+
+
+def test_realtime_plays_a_file_as_a_stream_and_skips_frames_to_keep_up(tmp_path, mediapipe_task):
+    from abspose.data import sample_video_path
+
+    out = tmp_path / "live.json"
+    live = ["video", str(sample_video_path()), "--realtime", "--max-frames", "12", "--out", str(out)]
+    result = runner.invoke(app, live)
+    assert result.exit_code == 0, result.output
+    frames = json.loads(out.read_text())["frames"]
+    index = [f["index"] for f in frames]
+    assert len(index) == 12 and index == sorted(set(index))
+    assert index[-1] > 11, index  # the lifter is slower than the clip's 30 frames/s: frames skipped
+    assert [f["time_s"] for f in frames] == pytest.approx([k / 30 for k in index], abs=1e-3)
+    assert "skipped to keep up" in result.output and "frames/s" in result.output
+    refused = runner.invoke(app, [*live, "--detections", str(tmp_path)])
+    assert isinstance(refused.exception, AbsPoseError) and "drop --realtime" in str(refused.exception)

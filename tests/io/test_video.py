@@ -40,3 +40,52 @@ def test_a_truncated_video_stops_at_its_last_whole_frame(tmp_path):
     path.write_bytes(data[: len(data) * 2 // 3])
     frames = list(iter_frames(path))
     assert 0 < len(frames) < 20 and all(f.shape == (HEIGHT, WIDTH, 3) for f in frames)
+
+
+def test_a_file_played_live_gives_every_frame_to_a_fast_reader_in_time(tmp_path):
+    import time
+
+    from abspose.io.video import LiveFrames
+
+    path = write_video(tmp_path / "clip.avi", 8, fourcc="MJPG")  # 10 frames/s
+    live = LiveFrames(str(path))
+    start = time.monotonic()
+    frames = list(live)
+    took = time.monotonic() - start
+    assert [f.index for f in frames] == list(range(8)) and live.dropped == 0
+    assert [f.time_s for f in frames] == pytest.approx([k / 10 for k in range(8)])
+    assert took > 0.6  # paced at the file's rate (8 frames at 10/s), not decoded at once
+    assert frames[3].image_rgb.shape == (HEIGHT, WIDTH, 3) and int(frames[3].image_rgb[0, 0, 0]) in range(
+        25, 36
+    )
+
+
+def test_a_slow_reader_of_a_live_source_skips_frames_instead_of_falling_behind(tmp_path):
+    import time
+
+    from abspose.io.video import LiveFrames
+
+    path = write_video(tmp_path / "clip.avi", 12, fourcc="MJPG")
+    live = LiveFrames(str(path))
+    start, lateness = time.monotonic(), []
+    got = []
+    for frame in live:
+        lateness.append(time.monotonic() - start - frame.time_s)
+        got.append(frame.index)
+        time.sleep(0.25)  # 4 frames/s against the source's 10
+    assert got == sorted(got) and len(got) < 12 and got[-1] >= 10
+    assert live.dropped == live.read - len(got) and live.dropped > 0
+    assert max(lateness) < 0.2  # each frame given is fresh: the reader never lags the source
+    assert len(list(LiveFrames(str(path), max_frames=3))) == 3
+
+
+def test_sources_are_a_file_a_camera_index_or_a_url(tmp_path):
+    from abspose.io.video import LiveFrames, open_source
+
+    assert open_source("0") == 0 and open_source("rtsp://host/cam") == "rtsp://host/cam"
+    with pytest.raises(AbsPoseError, match="camera index such as 0, or a stream URL"):
+        open_source(str(tmp_path / "nothing.mp4"))
+    text = tmp_path / "notes.avi"
+    text.write_text("not a video")
+    with pytest.raises(AbsPoseError, match="cannot open it as a camera, stream or video"):
+        LiveFrames(str(text))

@@ -97,3 +97,65 @@ def test_with_bone_lengths_reaches_the_lengths_and_keeps_directions(rng):
     out = with_bone_lengths(poses, lengths)
     assert np.allclose(body_lengths_mm(out)[:, 1:], lengths[:, 1:])
     assert np.allclose(out[:, 0], poses[:, 0])  # the root stays
+
+
+def _one_euro_run(filt, signal_mm, dt_s):
+    """``(T,)`` one scalar through ``filt`` as track 0's single joint coordinate."""
+    ids = np.zeros(1, dtype=np.int64)
+    out = [filt(ids, np.full((1, 1, 3), x), t * dt_s)[0, 0, 0] for t, x in enumerate(signal_mm)]
+    return np.array(out)
+
+
+def test_one_euro_keeps_a_still_pose_and_cuts_its_jitter(rng):
+    from abspose.pipeline import OneEuroFilter
+
+    still = _one_euro_run(OneEuroFilter(), np.full(50, 1234.5), 1 / 30)
+    np.testing.assert_allclose(still, 1234.5)
+    noisy = 1000.0 + rng.normal(0, 20.0, 6000)
+    out = _one_euro_run(OneEuroFilter(min_cutoff_hz=1.0, beta=0.0), noisy, 1 / 30)
+    alpha = 1 / (1 + 30 / (2 * np.pi))  # a 1 Hz first-order low-pass at 30 frames/s
+    expected = 20.0 * np.sqrt(alpha / (2 - alpha))  # an exponential average's spread of white noise
+    assert out[100:].std() == pytest.approx(expected, rel=0.1)
+
+
+@given(st.floats(0.2, 5.0), st.floats(100.0, 2000.0), st.sampled_from([1 / 60, 1 / 30, 1 / 10]))
+def test_one_euro_lag_on_a_ramp_is_one_over_two_pi_cutoff(cutoff_hz, speed_mm_s, dt_s):
+    """Its documented latency: a first-order low-pass trails a ramp by exactly ``tau = 1 / (2 pi
+    fc)`` once settled (discrete form: ``(1 - alpha) / alpha * dt = tau``)."""
+    from abspose.pipeline import OneEuroFilter
+
+    t = np.arange(int(40 / (cutoff_hz * dt_s)) + 50) * dt_s  # long enough to settle
+    out = _one_euro_run(
+        OneEuroFilter(min_cutoff_hz=cutoff_hz, beta=0.0, reset_after_s=1.0), speed_mm_s * t, dt_s
+    )
+    lag_s = (speed_mm_s * t[-1] - out[-1]) / speed_mm_s
+    assert lag_s == pytest.approx(1 / (2 * np.pi * cutoff_hz), rel=1e-3)
+
+
+def test_one_euro_lags_less_when_it_moves_fast_and_reads_no_future(rng):
+    from abspose.pipeline import OneEuroFilter
+
+    t = np.arange(90) / 30
+    ramp = 1500.0 * t  # 1.5 m/s
+    slow = _one_euro_run(OneEuroFilter(beta=0.0), ramp, 1 / 30)
+    fast = _one_euro_run(OneEuroFilter(beta=0.01), ramp, 1 / 30)
+    assert abs(ramp[-1] - fast[-1]) < 0.5 * abs(ramp[-1] - slow[-1])
+    changed = ramp.copy()
+    changed[60:] += rng.normal(0, 500, 30)
+    np.testing.assert_array_equal(_one_euro_run(OneEuroFilter(beta=0.01), changed, 1 / 30)[:60], fast[:60])
+
+
+def test_one_euro_restarts_a_track_after_a_gap_and_keeps_tracks_apart():
+    from abspose.pipeline import OneEuroFilter
+
+    filt = OneEuroFilter(reset_after_s=0.5)
+    two = np.zeros((2, 17, 3))
+    filt(np.array([0, 1]), two, 0.0)
+    out = filt(np.array([0, 1]), two + np.array([[[100.0]], [[0.0]]]), 1 / 30)
+    assert 0 < out[0, 0, 0] < 100 and out[1, 0, 0] == 0  # track 1 did not move
+    after_gap = filt(np.array([0]), np.full((1, 17, 3), 500.0), 2.0)
+    np.testing.assert_array_equal(after_gap, 500.0)  # not seen for 2 s: starts afresh
+    with pytest.raises(AbsPoseError, match="OneEuroFilter"):
+        OneEuroFilter(min_cutoff_hz=0.0)
+    with pytest.raises(AbsPoseError, match=r"\(P, J, 3\)"):
+        filt(np.array([0]), np.zeros((17, 3)), 3.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -56,6 +57,14 @@ EstimatorOpt = Annotated[
 
 
 RESULT_SUFFIXES = (".json", ".csv")
+HTML_SUFFIXES = (".html", ".htm")
+HtmlOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="A 3D viewer: one self-contained HTML page (opens offline in any browser; needs the "
+        "viewer extra, plotly)."
+    ),
+]
 FIGURE_SUFFIXES = (".png", ".pdf", ".svg", ".jpg")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv")
@@ -203,20 +212,24 @@ def image(
     camera_roll: CameraRollOpt = None,
     floor: FloorOpt = None,
     stature: StatureByIdOpt = None,
+    html: HtmlOpt = None,
 ) -> None:
     """Everyone in a photo, as absolute 3D poses in the camera frame [mm]."""
     from abspose.io import FrameWriter
     from abspose.pipeline import lift_image, read_image, resolve_intrinsics
+    from abspose.viz import SceneRecorder
 
     _check_outputs(
         {
             "--out": (out, RESULT_SUFFIXES),
             "--plot": (plot, FIGURE_SUFFIXES),
             "--overlay": (overlay, IMAGE_SUFFIXES),
+            "--html": (html, HTML_SUFFIXES),
         },
         [photo, calibration, detections, model, estimator],
     )
     known = parse_known_statures(stature or [])
+    scene = SceneRecorder(title=photo.name, image_width=1280) if html is not None else None
     rgb = read_image(photo)
     camera = resolve_intrinsics(
         rgb.shape[1], rgb.shape[0], focal_px=focal, fov_deg=fov, calibration=calibration
@@ -263,6 +276,21 @@ def image(
             if not cv2.imwrite(tmp, draw_overlay(rgb, frame)[..., ::-1]):
                 raise AbsPoseError(f"{overlay}: cannot write it (expected a .png or .jpg path)")
         console.print(f"wrote {overlay}")
+    if scene is not None and html is not None:
+        from abspose.viz import draw_overlay
+
+        scene.add(frame, draw_overlay(rgb, frame))
+        console.print(f"wrote {scene.write(html)} (open it in a browser)")
+
+
+def _until_interrupted(frames: Any, live: bool) -> Any:
+    """``frames``, ended cleanly by Ctrl-C when live (the outputs are kept), else as is."""
+    try:
+        yield from frames
+    except KeyboardInterrupt:
+        if not live:
+            raise
+        console.print("stopped (Ctrl-C)")
 
 
 class _VideoOut:
@@ -289,8 +317,20 @@ class _VideoOut:
             self.pending.discard()
 
 
+class JointFilter(StrEnum):
+    none = "none"
+    one_euro = "one-euro"
+
+
 def video(
-    clip: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A video (MP4, AVI, MOV, ...).")],
+    clip: Annotated[
+        str,
+        typer.Argument(
+            help="A video file (MP4, AVI, MOV, ...), a camera's index (0: the first webcam) or a "
+            "stream URL (rtsp://..., http://...): the last two are live (--realtime).",
+            show_default=False,
+        ),
+    ],
     out: Annotated[Path, typer.Option(help="Result, .json or .csv.")] = Path("result.json"),
     overlay: Annotated[Path | None, typer.Option(help="MP4 with skeletons, ids and distances.")] = None,
     map: Annotated[Path | None, typer.Option(help="PNG: top-down map with everyone's path.")] = None,
@@ -339,11 +379,57 @@ def video(
     camera_roll: CameraRollOpt = None,
     floor: FloorOpt = None,
     stature: StatureByIdOpt = None,
+    html: HtmlOpt = None,
+    realtime: Annotated[
+        bool,
+        typer.Option(
+            help="Live: lift the newest frame each time and skip those that came meanwhile, so "
+            "the output keeps up (a file is played at its own frame rate); Ctrl-C stops and keeps "
+            "the outputs. On for a camera or a stream URL."
+        ),
+    ] = False,
+    joint_filter: Annotated[
+        JointFilter | None,
+        typer.Option(
+            help="Filter every joint over time (one-euro: causal, ~0.1 s lag at rest; "
+            "docs/pipeline.md). Default: one-euro with --realtime, else none."
+        ),
+    ] = None,
+    filter_cutoff: Annotated[
+        float, typer.Option(min=0.01, help="one-euro: the cutoff at rest [Hz] (lower: smoother, more lag).")
+    ] = 1.5,
+    filter_beta: Annotated[
+        float, typer.Option(min=0.0, help="one-euro: how fast the cutoff opens with speed [1/mm].")
+    ] = 0.002,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
     from abspose.io import FrameWriter, TrackRecorder, export_tracks
-    from abspose.pipeline import resolve_intrinsics, track_video, video_info
-    from abspose.viz import draw_overlay
+    from abspose.pipeline import (
+        LiveFrames,
+        OneEuroFilter,
+        open_source,
+        resolve_intrinsics,
+        track_video,
+        video_info,
+    )
+    from abspose.viz import SceneRecorder, draw_overlay
+
+    source = open_source(clip)
+    live = realtime or not isinstance(source, str) or "://" in source
+    name = Path(clip).name if isinstance(source, str) and "://" not in source else f"camera {clip}"
+    name = clip if "://" in clip else name
+    inputs: list[Path | None] = [Path(clip)] if isinstance(source, str) and "://" not in source else []
+    if live and detections is not None:
+        raise AbsPoseError(
+            "--detections lists every frame of a file, and a live run skips frames: "
+            "drop --realtime (or --detections)"
+        )
+    chosen = joint_filter or (JointFilter.one_euro if live else JointFilter.none)
+    joint_filter_state = (
+        OneEuroFilter(min_cutoff_hz=filter_cutoff, beta=filter_beta)
+        if chosen is JointFilter.one_euro
+        else None
+    )
 
     _check_outputs(
         {
@@ -352,18 +438,22 @@ def video(
             "--map": (map, FIGURE_SUFFIXES),
             "--bvh": (bvh, (".bvh",)),
             "--trc": (trc, (".trc",)),
+            "--html": (html, HTML_SUFFIXES),
         },
-        [clip, calibration, detections, model, estimator],
+        [*inputs, calibration, detections, model, estimator],
     )
     known = parse_known_statures(stature or [])
-    info = video_info(clip)
+    frames_in: Path | LiveFrames = LiveFrames(source, max_frames) if live else Path(clip)
+    info = frames_in.info if isinstance(frames_in, LiveFrames) else video_info(frames_in)
     camera = resolve_intrinsics(info.width, info.height, focal_px=focal, fov_deg=fov, calibration=calibration)
     _warn_default_focal(camera)
     total = min(info.frame_count or 0, max_frames or info.frame_count) or None
+    total = None if live else total  # live: frames are skipped, so how many is not known
     backend = _backend(detections, estimator)
     writer: FrameWriter | None = None
     video_out: _VideoOut | None = None
     recorder = TrackRecorder() if bvh is not None or trc is not None else None
+    scene = SceneRecorder(title=name, fps=info.fps, total_frames=total) if html is not None else None
     trails: dict[int, list[np.ndarray]] = {}
     counts: dict[int, int] = {}
     last = None
@@ -374,35 +464,49 @@ def video(
         if overlay is not None:
             video_out = _VideoOut(overlay, info.fps, info.width, info.height)
         with Progress(*_PROGRESS, console=console, transient=False) as progress:
-            task = progress.add_task(clip.name, total=total, fps=0.0)
+            task = progress.add_task(name, total=total, fps=0.0)
             frames = track_video(
-                clip,
+                frames_in,
                 backend,
                 camera=camera,
                 model=model,
                 min_confidence=min_confidence,
                 smoothing=smooth,
                 max_frames=max_frames,
-                keep_image=video_out is not None,
+                keep_image=video_out is not None or scene is not None,
                 flip_test=flip_test,
                 track_stature=track_stature,
                 track_skeleton=track_skeleton,
                 known_statures_mm=known,
                 search_every=search_every,
+                joint_filter=joint_filter_state,
                 **floor_options(camera_height, camera_pitch, camera_roll, floor),
             )
-            for frame in frames:
+            done = 0
+            for frame in _until_interrupted(frames, live):
                 writer.write(frame)
                 if recorder is not None:
                     recorder.add(frame)
+                drawn = None
                 if video_out is not None and frame.image_rgb is not None:
-                    video_out.write(draw_overlay(frame.image_rgb, frame))
+                    drawn = draw_overlay(frame.image_rgb, frame)
+                    video_out.write(drawn)
+                if scene is not None:
+                    if drawn is None and frame.image_rgb is not None and scene.wants_image(frame.index):
+                        drawn = draw_overlay(frame.image_rgb, frame)
+                    scene.add(frame, drawn)
                 for k, tid in enumerate(frame.track_ids.tolist()):
                     trails.setdefault(tid, []).append(frame.lifted.root_cam_mm[k])
                 counts[len(frame.track_ids)] = counts.get(len(frame.track_ids), 0) + 1
                 last = frame
-                n = frame.index + 1
-                progress.update(task, completed=n, fps=n / (time.perf_counter() - start))
+                done += 1
+                rate = done / (time.perf_counter() - start)
+                if isinstance(frames_in, LiveFrames):
+                    progress.update(
+                        task, completed=done, fps=rate, description=f"{name}: {frames_in.dropped} skipped"
+                    )
+                else:
+                    progress.update(task, completed=frame.index + 1, fps=rate)
         ok = True
     finally:
         try:
@@ -411,10 +515,17 @@ def video(
         finally:
             if video_out is not None:
                 video_out.close(keep=ok)
+            if isinstance(frames_in, LiveFrames):
+                frames_in.close()
             _close(backend)
     n = writer.frames if writer is not None else 0
     seen = ", ".join(f"{c} frames with {p}" for p, c in sorted(counts.items()))
     console.print(f"{n} frames in {time.perf_counter() - start:.1f} s; {seen}")
+    if isinstance(frames_in, LiveFrames):
+        console.print(
+            f"live: {n} of {frames_in.read} frames lifted ({frames_in.dropped} skipped to keep up), "
+            f"{n / max(time.perf_counter() - start, 1e-9):.1f} frames/s"
+        )
     for tid, trail in sorted(trails.items()):
         depth = np.asarray(trail)[:, 2] / 1000.0
         console.print(
@@ -429,6 +540,8 @@ def video(
                 files = export_tracks(anim, tracks, info.fps, min_frames=min_track_frames)
                 names = ", ".join(str(f) for f in files) or f"nothing (no one in {min_track_frames}+ frames)"
                 console.print(f"wrote {names}")
+    if scene is not None and html is not None:
+        console.print(f"wrote {scene.write(html)} (open it in a browser)")
     if map is not None and last is not None:
         import matplotlib
 
@@ -439,7 +552,7 @@ def video(
 
         fig, ax = plt.subplots(figsize=(6, 6))
         draw_top_down(ax, last, {t: np.asarray(v) for t, v in trails.items()})
-        ax.set_title(f"{clip.name}: where people went (last frame: dots)", fontsize=10)
+        ax.set_title(f"{name}: where people went (last frame: dots)", fontsize=10)
         console.print(f"wrote {save_figure(fig, map)}")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,7 @@ from numpy.typing import NDArray
 
 from abspose.errors import AbsPoseError
 
-__all__ = ["VideoInfo", "iter_frames", "video_info"]
+__all__ = ["LiveFrames", "TimedFrame", "VideoInfo", "iter_frames", "open_source", "video_info"]
 
 
 @dataclass(frozen=True)
@@ -72,3 +74,123 @@ def iter_frames(path: str | Path, max_frames: int | None = None) -> Iterator[NDA
             raise AbsPoseError(f"{path}: no frame could be decoded; the file is empty or corrupt")
     finally:
         cap.release()
+
+
+@dataclass(frozen=True)
+class TimedFrame:
+    """One decoded frame: its ``index`` in the source, its ``time_s`` [s] and its
+    ``(H, W, 3)`` uint8 RGB pixels."""
+
+    index: int
+    time_s: float
+    image_rgb: NDArray[np.uint8]
+
+
+def open_source(spec: str) -> str | int:
+    """A ``video`` argument as OpenCV opens it: ``"0"`` (a camera's index) -> ``0``, a URL
+    (``rtsp://``, ``http://``, ...) as is, else a path that must be a file."""
+    if spec.isdigit():
+        return int(spec)
+    if "://" in spec:
+        return spec
+    if not Path(spec).is_file():
+        raise AbsPoseError(
+            f"{spec}: no such video file (expected a file, a camera index such as 0, or a stream URL)"
+        )
+    return spec
+
+
+class LiveFrames:
+    """The newest frames of a camera, a stream or a file played as one, for real-time work.
+
+    A reader thread decodes frames as the source delivers them (a file at its own frame rate,
+    as if it were live) and keeps only the newest; iterating gives the newest frame not yet
+    given, so a consumer slower than the source skips frames (counted in :attr:`dropped`)
+    instead of falling behind. Times: a file's own timeline (``index / fps``), else seconds
+    since the first frame. Ends with the source, after ``max_frames`` given frames, or at
+    :meth:`close`.
+
+    Args:
+        source: a camera index, a stream URL or a file (:func:`open_source`).
+        max_frames: stop after giving this many frames (None: the whole source).
+    """
+
+    def __init__(self, source: str | int, max_frames: int | None = None) -> None:
+        import cv2
+
+        if max_frames is not None and max_frames < 1:
+            raise AbsPoseError(f"max_frames: expected >= 1 frames (or None: all), got {max_frames}")
+        self.source = source
+        self.is_file = isinstance(source, str) and "://" not in source
+        self._cap = cv2.VideoCapture(source)
+        if not self._cap.isOpened():
+            self._cap.release()
+            raise AbsPoseError(f"{source}: cannot open it as a camera, stream or video")
+        fps = self._cap.get(cv2.CAP_PROP_FPS)
+        self.info = VideoInfo(
+            float(fps) if fps and np.isfinite(fps) and 0 < fps <= 1000 else 30.0,
+            max(0, int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT))) if self.is_file else 0,
+            int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
+            int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+        )
+        self.max_frames = max_frames
+        self.read = 0  # frames decoded
+        self.given = 0
+        self._newest: TimedFrame | None = None
+        self._ended = False
+        self._stop = threading.Event()
+        self._ready = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="abspose-live-frames", daemon=True)
+        self._thread.start()
+
+    @property
+    def dropped(self) -> int:
+        """Frames decoded but never given (the consumer was busy)."""
+        with self._ready:
+            return self.read - self.given - (self._newest is not None)
+
+    def _run(self) -> None:
+        start = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                ok, bgr = self._cap.read()
+                if not ok or bgr is None:
+                    break
+                if self.is_file:  # played as live: frame k is due k / fps after the start
+                    t = self.read / self.info.fps
+                    delay = start + t - time.monotonic()
+                    if delay > 0 and self._stop.wait(delay):
+                        break
+                else:
+                    t = time.monotonic() - start
+                frame = TimedFrame(self.read, t, np.ascontiguousarray(bgr[..., ::-1]))
+                with self._ready:
+                    self._newest = frame
+                    self.read += 1
+                    self._ready.notify()
+        finally:
+            self._cap.release()
+            with self._ready:
+                self._ended = True
+                self._ready.notify()
+
+    def __iter__(self) -> Iterator[TimedFrame]:
+        try:
+            while self.max_frames is None or self.given < self.max_frames:
+                with self._ready:
+                    while self._newest is None and not self._ended:
+                        self._ready.wait()
+                    frame, self._newest = self._newest, None
+                    if frame is None:
+                        break
+                    self.given += 1
+                yield frame
+        finally:
+            self.close()
+        if self.read == 0:
+            raise AbsPoseError(f"{self.source}: no frame could be read from it")
+
+    def close(self) -> None:
+        """Stop reading (the source is released by the reader thread)."""
+        self._stop.set()
+        self._thread.join(timeout=5.0)

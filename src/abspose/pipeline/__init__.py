@@ -2,7 +2,7 @@
 tracking (:mod:`abspose.pipeline.run`)."""
 
 from abspose.estimator2d.base import Poses2D
-from abspose.io.video import VideoInfo, iter_frames, video_info
+from abspose.io.video import LiveFrames, VideoInfo, iter_frames, open_source, video_info
 from abspose.pipeline.intrinsics import CameraSetup, read_calibration, resolve_intrinsics
 from abspose.pipeline.run import (
     DEFAULT_MIN_CONFIDENCE,
@@ -13,11 +13,13 @@ from abspose.pipeline.run import (
     with_known_statures,
 )
 from abspose.pipeline.stream import lift_npy
-from abspose.pipeline.tracking import RootSmoother, Tracker
+from abspose.pipeline.tracking import OneEuroFilter, RootSmoother, Tracker
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
     "CameraSetup",
+    "LiveFrames",
+    "OneEuroFilter",
     "PeopleInFrame",
     "Poses2D",
     "RootSmoother",
@@ -26,6 +28,7 @@ __all__ = [
     "iter_frames",
     "lift_image",
     "lift_npy",
+    "open_source",
     "read_calibration",
     "read_image",
     "resolve_intrinsics",

@@ -30,10 +30,10 @@ from numpy.typing import NDArray
 from abspose.api import LiftResult, lift
 from abspose.errors import AbsPoseError
 from abspose.estimator2d.base import Backend2D, Poses2D, check_image
-from abspose.io.video import iter_frames, video_info
+from abspose.io.video import LiveFrames, TimedFrame, iter_frames, video_info
 from abspose.lifters import resolve_lifter, stature_interval_ratio
 from abspose.pipeline.intrinsics import CameraSetup, resolve_intrinsics
-from abspose.pipeline.tracking import RootSmoother, Tracker, TrackSkeleton, TrackStature
+from abspose.pipeline.tracking import OneEuroFilter, RootSmoother, Tracker, TrackSkeleton, TrackStature
 from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "lift_image",
     "read_image",
     "track_video",
+    "with_filtered_joints",
     "with_known_statures",
 ]
 
@@ -217,6 +218,15 @@ def _with_smoothed_depth(lifted: LiftResult, canonical_depth: NDArray[np.float64
     return replace(lifted, joints_cam_mm=joints, root_cam_mm=root, canonical_depth=canonical_depth)
 
 
+def with_filtered_joints(lifted: LiftResult, joints_cam_mm: NDArray[np.float64]) -> LiftResult:
+    """``lifted`` with its ``(P, 17, 3)`` joints replaced (a temporal filter's output): the root
+    and the canonical depth follow the new pelvis."""
+    root = joints_cam_mm[:, H36M17.root_index]
+    return replace(
+        lifted, joints_cam_mm=joints_cam_mm, root_cam_mm=root, canonical_depth=root[:, 2] / lifted.focal_px
+    )
+
+
 def _implied_statures(lifted: LiftResult, frame: PeopleInFrame) -> NDArray[np.float64]:
     """``(P,)`` the statures the frame's lifted poses stand for, from their seen keypoints."""
     from abspose.model.predict import implied_stature_mm
@@ -303,7 +313,7 @@ class _RegionsOnly:
 
 
 def track_video(
-    path: str | Path,
+    path: str | Path | LiveFrames,
     backend: Backend2D,
     *,
     camera: CameraSetup | None = None,
@@ -322,11 +332,15 @@ def track_video(
     floor: str | None = None,
     known_statures_mm: dict[int, float] | None = None,
     search_every: int = 1,
+    joint_filter: OneEuroFilter | None = None,
 ) -> Iterator[PeopleInFrame]:
     """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
 
-    ``camera``: from :func:`resolve_intrinsics` for the video's size; None for the default
-    focal guess. Each frame's 2D search starts where the tracked people were (``rois_px``).
+    ``path``: a video file, or :class:`~abspose.io.video.LiveFrames` (a camera, a stream, or a
+    file played as live) for real time: then the newest frame is lifted each time and the ones
+    that came meanwhile are skipped (``max_frames`` is the source's own). ``camera``: from
+    :func:`resolve_intrinsics` for the video's size; None for the default focal guess. Each
+    frame's 2D search starts where the tracked people were (``rois_px``).
     ``search_every``: search the whole image (a backend's tiles) only every this many frames,
     and in between only the tracked people's regions (``backend.detect_regions``, when the
     backend has it: :class:`~abspose.estimator2d.MediaPipeBackend`); a frame where a tracked
@@ -339,7 +353,9 @@ def track_video(
     frame on the track's running median bone lengths, directions and root kept
     (:class:`TrackSkeleton`): bones stop stretching, and MPJPE drops 83.1 -> 81.9 mm there.
     ``smoothing`` (0 off, < 1) then smooths
-    each person's canonical root depth over time (:class:`RootSmoother`). ``flip_test``: as
+    each person's canonical root depth over time (:class:`RootSmoother`). ``joint_filter``
+    (:class:`OneEuroFilter`, None: off) last filters every joint in the camera frame over
+    time, causally, with the frames' times (docs/pipeline.md: its lag). ``flip_test``: as
     :func:`lift_image` (on by default). The floor options: as :func:`lift_image`, frame by
     frame (the people of each frame on one floor; a frame where nobody stands, or whose feet
     are seen at the camera's height, keeps the lifter's scale). The track stature, when on,
@@ -350,7 +366,7 @@ def track_video(
     same scale (``"floor+stature"``: one person of known height fixes the scene's scale).
     """
 
-    info = video_info(path)
+    info = path.info if isinstance(path, LiveFrames) else video_info(path)
     camera = camera or resolve_intrinsics(info.width, info.height)
     tracker = tracker or Tracker()
     smoother = RootSmoother(smoothing)
@@ -366,12 +382,18 @@ def track_video(
         raise AbsPoseError(f"search_every: expected a number of frames >= 1, got {search_every}")
     regions = getattr(backend, "detect_regions", None)
     since_search = 0
-    for index, image in enumerate(iter_frames(path, max_frames)):
+    frames: Iterator[TimedFrame] = (
+        iter(path)
+        if isinstance(path, LiveFrames)
+        else (TimedFrame(k, k / info.fps, image) for k, image in enumerate(iter_frames(path, max_frames)))
+    )
+    for timed in frames:
+        index, image = timed.index, timed.image_rgb
         rois = tracker.boxes_px
         full = regions is None or len(rois) == 0 or since_search + 1 >= search_every
         args: dict[str, Any] = {
             "model": model, "min_confidence": min_confidence, "rois_px": rois, "index": index,
-            "time_s": index / info.fps, "flip_test": flip_test, "floor_or_lifter": True, **on_floor,
+            "time_s": timed.time_s, "flip_test": flip_test, "floor_or_lifter": True, **on_floor,
         }  # fmt: skip
         if not full:
             frame = lift_image(image, _RegionsOnly(backend.layout, regions), camera, **args)
@@ -393,4 +415,6 @@ def track_video(
             lifted = replace(lifted, joints_cam_mm=skeletons(ids, lifted.joints_cam_mm - root) + root)
         if len(ids) and smoothing > 0:
             lifted = _with_smoothed_depth(lifted, smoother(ids, lifted.canonical_depth))
+        if len(ids) and joint_filter is not None:
+            lifted = with_filtered_joints(lifted, joint_filter(ids, lifted.joints_cam_mm, frame.time_s))
         yield replace(frame, track_ids=ids, lifted=lifted, image_rgb=image if keep_image else None)

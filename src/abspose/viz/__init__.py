@@ -1,8 +1,9 @@
-"""Plots of poses and error models (matplotlib, headless)."""
+"""Plots of poses and error models (matplotlib, headless) and the 3D viewer page (plotly.js)."""
 
 from abspose.viz.body import plot_body_lengths
 from abspose.viz.noise import plot_error_model
 from abspose.viz.people import draw_overlay, draw_top_down, person_color, save_people_figure
+from abspose.viz.scene import SceneRecorder, read_scene
 from abspose.viz.skeleton import (
     draw_pose_2d,
     draw_pose_3d,
@@ -14,6 +15,7 @@ from abspose.viz.skeleton import (
 )
 
 __all__ = [
+    "SceneRecorder",
     "draw_overlay",
     "draw_pose_2d",
     "draw_pose_3d",
@@ -21,6 +23,7 @@ __all__ = [
     "person_color",
     "plot_body_lengths",
     "plot_error_model",
+    "read_scene",
     "save_camera_scene",
     "save_camera_scenes",
     "save_figure",
