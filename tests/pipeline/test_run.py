@@ -331,3 +331,34 @@ def test_search_every_searches_whole_images_only_every_n_frames(tmp_path, walk_c
     assert [len(f.track_ids) for f in frames] == [2] * 12 and losing.full > 3
     with pytest.raises(AbsPoseError, match="search_every"):
         list(track_video(path, every, camera=CameraSetup(cam, "focal"), search_every=0))
+
+
+def test_track_video_filters_joints_causally_on_the_tracks_skeleton(tmp_path, walk_cam_mm, rng):
+    """``joint_filter``: the joints are those of the filter (fed the unfiltered frames in
+    order, with their times), rebuilt on the same median bones as without it; jitter drops."""
+    from abspose.data.mocap.augment import body_lengths_mm
+    from abspose.pipeline import PoseFilter
+
+    path = write_video(tmp_path / "clip.mp4", 20)
+    cam = Intrinsics.from_focal(700.0, WIDTH, HEIGHT)
+    detections = _moving_people(walk_cam_mm, cam, 20)
+    for d in detections:  # jittery 2D, as a detector's
+        d.keypoints_px[:] += rng.normal(0.0, 2.0, d.keypoints_px.shape)
+    camera = resolve_intrinsics(WIDTH, HEIGHT, focal_px=700.0)
+    off = list(track_video(path, PrecomputedBackend(detections), camera=camera, track_skeleton=False))
+    skel = list(track_video(path, PrecomputedBackend(detections), camera=camera))
+    on = list(track_video(path, PrecomputedBackend(detections), camera=camera, joint_filter=PoseFilter()))
+    by_id = lambda frames, tid: np.array(  # noqa: E731
+        [f.lifted.joints_cam_mm[list(f.track_ids).index(tid)] for f in frames]
+    )
+    for tid in (0, 1):
+        raw, fixed, smooth = by_id(off, tid), by_id(skel, tid), by_id(on, tid)
+        reference, ids = PoseFilter(), np.array([tid])
+        expected = np.concatenate([reference(ids, raw[t : t + 1], t / 10.0) for t in range(len(raw))])
+        np.testing.assert_allclose(smooth[:, 0], expected[:, 0])  # the pelvis: the filter's
+        np.testing.assert_allclose(body_lengths_mm(smooth), body_lengths_mm(fixed), atol=1e-6)  # same bones
+        accel = lambda x: np.linalg.norm(x[2:] - 2 * x[1:-1] + x[:-2], axis=-1).mean()  # noqa: E731
+        assert accel(smooth) < 0.6 * accel(fixed)
+        frame = on[-1]
+        k = list(frame.track_ids).index(tid)
+        assert frame.lifted.canonical_depth[k] == pytest.approx(frame.lifted.root_cam_mm[k, 2] / 700.0)

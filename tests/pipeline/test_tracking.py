@@ -159,3 +159,17 @@ def test_one_euro_restarts_a_track_after_a_gap_and_keeps_tracks_apart():
         OneEuroFilter(min_cutoff_hz=0.0)
     with pytest.raises(AbsPoseError, match=r"\(P, J, 3\)"):
         filt(np.array([0]), np.zeros((17, 3)), 3.0)
+
+
+def test_pose_filter_moves_the_root_apart_from_the_pose(walk_cam_mm):
+    """A rigid pose carried at 1 m/s: the pose about the pelvis stays exact (its filter sees it
+    still), the pelvis trails by ``1 / (2 pi root cutoff)``."""
+    from abspose.pipeline import OneEuroFilter, PoseFilter
+
+    filt, ids = PoseFilter(root=OneEuroFilter(min_cutoff_hz=1.5, beta=0.0)), np.array([3])
+    pose = walk_cam_mm[0] - walk_cam_mm[0, :1]
+    for t in range(300):
+        out = filt(ids, (pose + [1000.0 * t / 30, 0.0, 4000.0])[None], t / 30)
+    np.testing.assert_allclose(out[0] - out[0, :1], pose, atol=1e-9)
+    lag_s = (1000.0 * 299 / 30 - out[0, 0, 0]) / 1000.0
+    assert lag_s == pytest.approx(1 / (2 * np.pi * 1.5), rel=1e-3)

@@ -396,11 +396,16 @@ def video(
         ),
     ] = None,
     filter_cutoff: Annotated[
-        float, typer.Option(min=0.01, help="one-euro: the cutoff at rest [Hz] (lower: smoother, more lag).")
-    ] = 1.5,
+        float,
+        typer.Option(min=0.01, help="one-euro: the pose's cutoff at rest [Hz] (lower: smoother, more lag)."),
+    ] = 2.0,
     filter_beta: Annotated[
-        float, typer.Option(min=0.0, help="one-euro: how fast the cutoff opens with speed [1/mm].")
-    ] = 0.002,
+        float, typer.Option(min=0.0, help="one-euro: how fast the pose's cutoff opens with speed [1/mm].")
+    ] = 0.005,
+    filter_root_cutoff: Annotated[
+        float,
+        typer.Option(min=0.01, help="one-euro: the pelvis's cutoff [Hz]; its lag is 1 / (2 pi cutoff)."),
+    ] = 1.5,
 ) -> None:
     """Everyone in a video, frame by frame, tracked with stable ids, in absolute 3D [mm]."""
     from abspose.io import FrameWriter, TrackRecorder, export_tracks

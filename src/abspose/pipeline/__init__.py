@@ -13,7 +13,7 @@ from abspose.pipeline.run import (
     with_known_statures,
 )
 from abspose.pipeline.stream import lift_npy
-from abspose.pipeline.tracking import OneEuroFilter, RootSmoother, Tracker
+from abspose.pipeline.tracking import OneEuroFilter, PoseFilter, RootSmoother, Tracker
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
@@ -21,6 +21,7 @@ __all__ = [
     "LiveFrames",
     "OneEuroFilter",
     "PeopleInFrame",
+    "PoseFilter",
     "Poses2D",
     "RootSmoother",
     "Tracker",

@@ -33,7 +33,14 @@ from abspose.estimator2d.base import Backend2D, Poses2D, check_image
 from abspose.io.video import LiveFrames, TimedFrame, iter_frames, video_info
 from abspose.lifters import resolve_lifter, stature_interval_ratio
 from abspose.pipeline.intrinsics import CameraSetup, resolve_intrinsics
-from abspose.pipeline.tracking import OneEuroFilter, RootSmoother, Tracker, TrackSkeleton, TrackStature
+from abspose.pipeline.tracking import (
+    OneEuroFilter,
+    PoseFilter,
+    RootSmoother,
+    Tracker,
+    TrackSkeleton,
+    TrackStature,
+)
 from abspose.skeletons import H36M17, convert_to_h36m17, get_layout
 
 __all__ = [
@@ -332,7 +339,7 @@ def track_video(
     floor: str | None = None,
     known_statures_mm: dict[int, float] | None = None,
     search_every: int = 1,
-    joint_filter: OneEuroFilter | None = None,
+    joint_filter: PoseFilter | OneEuroFilter | None = None,
 ) -> Iterator[PeopleInFrame]:
     """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
 
@@ -352,10 +359,11 @@ def track_video(
     ``benchmarks/track_stature.py``). ``track_skeleton`` (on by default) then rebuilds each
     frame on the track's running median bone lengths, directions and root kept
     (:class:`TrackSkeleton`): bones stop stretching, and MPJPE drops 83.1 -> 81.9 mm there.
-    ``smoothing`` (0 off, < 1) then smooths
-    each person's canonical root depth over time (:class:`RootSmoother`). ``joint_filter``
-    (:class:`OneEuroFilter`, None: off) last filters every joint in the camera frame over
-    time, causally, with the frames' times (docs/pipeline.md: its lag). ``flip_test``: as
+    ``joint_filter`` (:class:`PoseFilter`, or a :class:`OneEuroFilter` on every joint alike;
+    None: off) filters the joints in the camera frame over time, causally, with the frames'
+    times (docs/pipeline.md: its lag); the track skeleton then keeps the filtered directions and
+    root on the unfiltered frames' median bones. ``smoothing`` (0 off, < 1) then smooths
+    each person's canonical root depth over time (:class:`RootSmoother`). ``flip_test``: as
     :func:`lift_image` (on by default). The floor options: as :func:`lift_image`, frame by
     frame (the people of each frame on one floor; a frame where nobody stands, or whose feet
     are seen at the camera's height, keeps the lifter's scale). The track stature, when on,
@@ -410,11 +418,19 @@ def track_video(
             lifted = with_known_statures(
                 lifted, ids, _implied_statures(lifted, frame), known_statures_mm, model
             )
+        filtered = None
+        if len(ids) and joint_filter is not None:
+            filtered = joint_filter(ids, lifted.joints_cam_mm, frame.time_s)
         if len(ids) and track_skeleton:
             root = lifted.root_cam_mm[:, None, :]
-            lifted = replace(lifted, joints_cam_mm=skeletons(ids, lifted.joints_cam_mm - root) + root)
+            rel = lifted.joints_cam_mm - root
+            if filtered is None:
+                lifted = replace(lifted, joints_cam_mm=skeletons(ids, rel) + root)
+            else:  # the filtered pose's directions and root, the unfiltered frames' bone lengths
+                froot = filtered[:, H36M17.root_index : H36M17.root_index + 1]
+                filtered = skeletons(ids, rel, directions_mm=filtered - froot) + froot
+        if filtered is not None:
+            lifted = with_filtered_joints(lifted, filtered)
         if len(ids) and smoothing > 0:
             lifted = _with_smoothed_depth(lifted, smoother(ids, lifted.canonical_depth))
-        if len(ids) and joint_filter is not None:
-            lifted = with_filtered_joints(lifted, joint_filter(ids, lifted.joints_cam_mm, frame.time_s))
         yield replace(frame, track_ids=ids, lifted=lifted, image_rgb=image if keep_image else None)

@@ -18,7 +18,15 @@ from scipy.optimize import linear_sum_assignment
 
 from abspose.errors import AbsPoseError, ShapeError
 
-__all__ = ["OneEuroFilter", "RootSmoother", "TrackSkeleton", "TrackStature", "Tracker", "with_bone_lengths"]
+__all__ = [
+    "OneEuroFilter",
+    "PoseFilter",
+    "RootSmoother",
+    "TrackSkeleton",
+    "TrackStature",
+    "Tracker",
+    "with_bone_lengths",
+]
 
 
 @dataclass
@@ -137,6 +145,13 @@ class OneEuroFilter:
         min_cutoff_hz: the cutoff at rest [Hz]. beta: how fast it rises with speed [1/mm].
         d_cutoff_hz: the speed's own low-pass [Hz].
         reset_after_s: a track unseen this long starts afresh.
+
+    >>> import numpy as np
+    >>> filt, ids = OneEuroFilter(min_cutoff_hz=1.5, beta=0.0), np.array([7])
+    >>> walk = [filt(ids, np.full((1, 17, 3), 1000.0 * t / 30), t / 30) for t in range(300)]  # 1 m/s
+    >>> lag_s = float(1000.0 * 299 / 30 - walk[-1][0, 0, 0]) / 1000.0
+    >>> round(lag_s, 3), round(1 / (2 * np.pi * 1.5), 3)  # trails by 1 / (2 pi fc)
+    (0.106, 0.106)
     """
 
     min_cutoff_hz: float = 1.5
@@ -180,6 +195,36 @@ class OneEuroFilter:
             out[k] = previous + alpha * (joints[k] - previous)
             self._state[tid] = (time_s, out[k].copy(), speed)
         return out
+
+
+@dataclass
+class PoseFilter:
+    """A person's root and root-relative pose filtered apart, each by a :class:`OneEuroFilter`.
+
+    The root's depth jitters far more than the limbs move relative to it (hundreds of mm per
+    frame against tens, ``benchmarks/joint_filter.py``), and a One-Euro filter reads such
+    jitter as speed and opens its cutoff. So the pelvis gets a plain low-pass (``root``, beta
+    0: a steady lag of ``1 / (2 pi root.min_cutoff_hz)``, 0.11 s at 1.5 Hz), and the pose
+    relative to it a One-Euro filter that follows fast limbs (``pose``).
+
+    Attributes:
+        root: the pelvis's filter. pose: the root-relative joints' filter.
+        root_index: the pelvis's index in the joint arrays (H36M-17's).
+    """
+
+    root: OneEuroFilter = field(default_factory=lambda: OneEuroFilter(min_cutoff_hz=1.5, beta=0.0))
+    pose: OneEuroFilter = field(default_factory=lambda: OneEuroFilter(min_cutoff_hz=2.0, beta=0.005))
+    root_index: int = 0
+
+    def __call__(
+        self, track_ids: NDArray[np.int64], joints_mm: NDArray[np.float64], time_s: float
+    ) -> NDArray[np.float64]:
+        """``(P,)`` ids, ``(P, J, 3)`` joints [mm] at ``time_s`` -> ``(P, J, 3)`` filtered joints."""
+        joints = np.asarray(joints_mm, dtype=np.float64)
+        if joints.ndim != 3 or joints.shape[-1] != 3:
+            raise ShapeError(f"joints: expected (P, J, 3), got {joints.shape}")
+        root = joints[:, self.root_index : self.root_index + 1]
+        return self.pose(track_ids, joints - root, time_s) + self.root(track_ids, root, time_s)
 
 
 @dataclass
@@ -272,8 +317,17 @@ class TrackSkeleton:
         if self.history < 1:
             raise AbsPoseError(f"TrackSkeleton: expected history >= 1 frames, got {self.history}")
 
-    def __call__(self, track_ids: NDArray[np.int64], joints_mm: NDArray[np.float64]) -> NDArray[np.float64]:
-        """``(P,)`` ids and ``(P, 17, 3)`` poses [mm] -> the poses on their tracks' skeletons."""
+    def __call__(
+        self,
+        track_ids: NDArray[np.int64],
+        joints_mm: NDArray[np.float64],
+        directions_mm: NDArray[np.float64] | None = None,
+    ) -> NDArray[np.float64]:
+        """``(P,)`` ids and ``(P, 17, 3)`` poses [mm] -> the poses on their tracks' skeletons.
+
+        ``directions_mm``: ``(P, 17, 3)`` other poses to take the bone directions and root from
+        (a temporal filter's output, whose averaging shortens bones), the lengths still
+        learned from ``joints_mm``."""
         from abspose.data.mocap.augment import body_lengths_mm
 
         lengths = body_lengths_mm(joints_mm)  # (P, 17)
@@ -282,4 +336,4 @@ class TrackSkeleton:
             seen = self._seen.setdefault(tid, deque(maxlen=self.history))
             seen.append(lengths[k])
             median[k] = np.median(np.stack(seen), axis=0)
-        return with_bone_lengths(joints_mm, median)
+        return with_bone_lengths(joints_mm if directions_mm is None else directions_mm, median)
