@@ -34,6 +34,7 @@ __all__ = [
     "default_lifter",
     "default_model_kind",
     "default_model_path",
+    "default_temporal_path",
     "lift_h36m17",
     "resolve_lifter",
     "stature_interval_ratio",
@@ -57,6 +58,14 @@ def default_model_path(kind: ModelKind = "clean") -> Path:
     if kind not in ("clean", "detector"):
         raise AbsPoseError(f"kind: expected 'clean' or 'detector', got {kind!r}")
     name = "lifter_default.safetensors" if kind == "clean" else "lifter_detector.safetensors"
+    return Path(str(resources.files("abspose") / "assets" / name))
+
+
+def default_temporal_path(causal: bool = False) -> Path:
+    """A shipped temporal lifter (:mod:`abspose.model.temporal`, float16 safetensors): the
+    symmetric one for files, or the ``causal`` one for live streams. Both were trained with a
+    detector's 2D errors (docs/results.md)."""
+    name = "lifter_temporal_causal.safetensors" if causal else "lifter_temporal.safetensors"
     return Path(str(resources.files("abspose") / "assets" / name))
 
 

@@ -317,6 +317,11 @@ class _VideoOut:
             self.pending.discard()
 
 
+class LifterKind(StrEnum):
+    frame = "frame"
+    temporal = "temporal"
+
+
 class JointFilter(StrEnum):
     none = "none"
     one_euro = "one-euro"
@@ -402,6 +407,17 @@ def video(
     filter_beta: Annotated[
         float, typer.Option(min=0.0, help="one-euro: how fast the pose's cutoff opens with speed [1/mm].")
     ] = 0.005,
+    lifter: Annotated[
+        LifterKind,
+        typer.Option(
+            help="frame: lift each frame on its own; temporal: from each track's window of 27 frames "
+            "(smoother; 13 frames late on files, causal when live; docs/pipeline.md)."
+        ),
+    ] = LifterKind.frame,
+    temporal_model: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="A temporal lifter from `abspose train-temporal`."),
+    ] = None,
     filter_root_cutoff: Annotated[
         float,
         typer.Option(min=0.01, help="one-euro: the pelvis's cutoff [Hz]; its lag is 1 / (2 pi cutoff)."),
@@ -424,6 +440,17 @@ def video(
     name = Path(clip).name if isinstance(source, str) and "://" not in source else f"camera {clip}"
     name = clip if "://" in clip else name
     inputs: list[Path | None] = [Path(clip)] if isinstance(source, str) and "://" not in source else []
+    temporal_path: Path | None = None
+    if lifter is LifterKind.temporal:
+        from abspose.lifters import default_temporal_path
+
+        temporal_path = temporal_model or default_temporal_path(causal=live)
+        if not temporal_path.is_file():
+            raise AbsPoseError(
+                f"--lifter temporal: the shipped model {temporal_path} is missing; pass --temporal-model"
+            )
+    elif temporal_model is not None:
+        raise AbsPoseError("--temporal-model: it is used with --lifter temporal; add that, or drop it")
     if live and detections is not None:
         raise AbsPoseError(
             "--detections lists every frame of a file, and a live run skips frames: "
@@ -485,6 +512,7 @@ def video(
                 known_statures_mm=known,
                 search_every=search_every,
                 joint_filter=joint_filter_state,
+                temporal_model=temporal_path,
                 **floor_options(camera_height, camera_pitch, camera_roll, floor),
             )
             done = 0

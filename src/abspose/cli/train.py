@@ -157,6 +157,72 @@ def train(
         console.print(f"wrote {release} (float16, {release.stat().st_size / 1e6:.1f} MB)")
 
 
+@app.command("train-temporal")
+def train_temporal_command(
+    dataset: Annotated[
+        Path,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Dataset .npz from `abspose data build`, every source at one frame rate "
+            "(--reactidle-fps 30 --lab-fps 30).",
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="The model (.safetensors), written after every epoch.")],
+    causal: Annotated[
+        bool, typer.Option(help="Lift each window's last frame (live streams), not its centre (files).")
+    ] = False,
+    channels: Annotated[int, typer.Option(min=1, help="Convolution channels (VideoPose3D: 1024).")] = 512,
+    levels: Annotated[int, typer.Option(min=1, max=5, help="Receptive field 3^levels frames.")] = 3,
+    epochs: Annotated[int, typer.Option(min=1)] = 20,
+    lr_drop_epoch: Annotated[int, typer.Option(help="Epoch of the 10x learning-rate drop.")] = 15,
+    windows_per_epoch: Annotated[int, typer.Option(min=0, help="Windows per epoch (0: all).")] = 0,
+    noise: Annotated[str, typer.Option(help="2D error model ('' for exact 2D), as `abspose train`.")] = (
+        "openpose-mixture"
+    ),
+    noise_fraction: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.5,
+    seed: int = 0,
+) -> None:
+    """Train the temporal lifter (a window of 2D poses to one frame) on the train split's clips."""
+    from abspose._files import check_output_path, refuse_overwriting_inputs
+    from abspose.data import MocapDataset, split_subjects
+    from abspose.model.temporal import TemporalConfig
+    from abspose.model.temporal_train import TemporalTrainConfig, train_temporal
+
+    check_output_path(out, (".safetensors",), "--out")
+    refuse_overwriting_inputs({"--out": out}, [dataset])
+    data = MocapDataset.load(dataset)
+    config = TemporalConfig(channels=channels, levels=levels, causal=causal)
+    tc = TemporalTrainConfig(
+        epochs=epochs, lr_drop_epoch=lr_drop_epoch, windows_per_epoch=windows_per_epoch, noise=noise,
+        noise_fraction=noise_fraction, seed=seed,
+    )  # fmt: skip
+    train_set, val_set = (
+        data.select_subjects(split_subjects("train")),
+        data.select_subjects(split_subjects("val")),
+    )
+    console.print(
+        f"{len(train_set)} training frames at {data.fps:g} frames/s, windows of {config.receptive_field} "
+        f"({'causal' if causal else 'symmetric'}), {channels} channels"
+    )
+    start = time.perf_counter()
+
+    def on_epoch(record: dict[str, object]) -> None:
+        val = (
+            f", val MPJPE {record['val_mpjpe']:.1f} mm, MRPE {record['val_mrpe']:.0f} mm"
+            if "val_mpjpe" in record
+            else ""
+        )
+        console.print(
+            f"epoch {record['epoch']}: loss {record['loss']:.1f} (depth {record['depth_loss']:.1f}, "
+            f"pose {record['pose_loss']:.1f}){val}, {record['windows']} windows, {record['seconds']:.0f} s"
+        )
+
+    with console.status("training"):
+        train_temporal(train_set, config, tc, out, val=val_set if len(val_set) else None, on_epoch=on_epoch)
+    console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - start:.0f} s)")
+
+
 @app.command("fit-spread")
 def fit_spread(
     dataset: Annotated[

@@ -33,6 +33,7 @@ from abspose.estimator2d.base import Backend2D, Poses2D, check_image
 from abspose.io.video import LiveFrames, TimedFrame, iter_frames, video_info
 from abspose.lifters import resolve_lifter, stature_interval_ratio
 from abspose.pipeline.intrinsics import CameraSetup, resolve_intrinsics
+from abspose.pipeline.temporal import relift_tracks
 from abspose.pipeline.tracking import (
     OneEuroFilter,
     PoseFilter,
@@ -340,6 +341,7 @@ def track_video(
     known_statures_mm: dict[int, float] | None = None,
     search_every: int = 1,
     joint_filter: PoseFilter | OneEuroFilter | None = None,
+    temporal_model: Any = None,
 ) -> Iterator[PeopleInFrame]:
     """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
 
@@ -388,29 +390,47 @@ def track_video(
     }
     if search_every < 1:
         raise AbsPoseError(f"search_every: expected a number of frames >= 1, got {search_every}")
+    if temporal_model is not None:
+        from abspose.model.temporal import TemporalLifter, load_temporal
+
+        if not isinstance(temporal_model, TemporalLifter):
+            temporal_model = load_temporal(temporal_model)
+        if camera_height_mm is not None or floor not in (None, "none"):
+            raise AbsPoseError(
+                "temporal_model: the floor options (camera height, floor='auto') are not yet "
+                "applied to the temporal lifter's poses; use the per-frame lifter for them"
+            )
     regions = getattr(backend, "detect_regions", None)
-    since_search = 0
     frames: Iterator[TimedFrame] = (
         iter(path)
         if isinstance(path, LiveFrames)
         else (TimedFrame(k, k / info.fps, image) for k, image in enumerate(iter_frames(path, max_frames)))
     )
-    for timed in frames:
-        index, image = timed.index, timed.image_rgb
-        rois = tracker.boxes_px
-        full = regions is None or len(rois) == 0 or since_search + 1 >= search_every
-        args: dict[str, Any] = {
-            "model": model, "min_confidence": min_confidence, "rois_px": rois, "index": index,
-            "time_s": timed.time_s, "flip_test": flip_test, "floor_or_lifter": True, **on_floor,
-        }  # fmt: skip
-        if not full:
-            frame = lift_image(image, _RegionsOnly(backend.layout, regions), camera, **args)
-            full = len(frame.poses2d) < len(rois)  # someone tracked was not found: search everywhere
-        if full:
-            frame = lift_image(image, backend, camera, **args)
-        since_search = 0 if full else since_search + 1
-        ids = tracker.update(frame.poses2d.boxes_px)
-        lifted = frame.lifted
+
+    def tracked() -> Iterator[PeopleInFrame]:  # each frame lifted on its own, with track ids
+        since_search = 0
+        for timed in frames:
+            index, image = timed.index, timed.image_rgb
+            rois = tracker.boxes_px
+            full = regions is None or len(rois) == 0 or since_search + 1 >= search_every
+            args: dict[str, Any] = {
+                "model": model, "min_confidence": min_confidence, "rois_px": rois, "index": index,
+                "time_s": timed.time_s, "flip_test": flip_test, "floor_or_lifter": True, **on_floor,
+            }  # fmt: skip
+            if not full:
+                frame = lift_image(image, _RegionsOnly(backend.layout, regions), camera, **args)
+                full = len(frame.poses2d) < len(rois)  # someone tracked was not found: search everywhere
+            if full:
+                frame = lift_image(image, backend, camera, **args)
+            since_search = 0 if full else since_search + 1
+            ids = tracker.update(frame.poses2d.boxes_px)
+            yield replace(frame, track_ids=ids, image_rgb=image if keep_image else None)
+
+    stream = tracked()
+    if temporal_model is not None:
+        stream = relift_tracks(stream, temporal_model)
+    for frame in stream:
+        ids, lifted = frame.track_ids, frame.lifted
         if len(ids) and track_stature:
             implied = _implied_statures(lifted, frame)
             lifted = _with_track_stature(lifted, implied, statures(ids, implied))
@@ -433,4 +453,4 @@ def track_video(
             lifted = with_filtered_joints(lifted, filtered)
         if len(ids) and smoothing > 0:
             lifted = _with_smoothed_depth(lifted, smoother(ids, lifted.canonical_depth))
-        yield replace(frame, track_ids=ids, lifted=lifted, image_rgb=image if keep_image else None)
+        yield replace(frame, lifted=lifted)

@@ -1,0 +1,87 @@
+"""The temporal lifter against the per-frame lifter on CMU test clips, with ground truth.
+
+Usage: ``python benchmarks/temporal.py DATASET.npz [--clips 30] [--frames 150] [--model
+temporal.safetensors] [--causal causal.safetensors]`` (DATASET from ``abspose data build
+--reactidle-fps 30 --lab-fps 30``: every source at 30 frames/s). Each test-split clip gets one
+body and one fixed virtual camera (``benchmarks/track_stature.py``'s clips); its 2D gets
+``openpose-mixture`` errors drawn independently per frame, or correlated over time (AR(1),
+rho 0.8 per frame). Scored per frame: MPJPE (root-relative), MRPE [mm], root depth error [%]
+and the acceleration error [mm/frame²] for the per-frame detector model (flip test), the
+same with the joint filter (``--joint-filter one-euro``), and the temporal models (default:
+the shipped ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+
+import numpy as np
+from joint_filter import PoseFilter, acceleration_error, correlated, filtered
+from track_stature import fixed_camera_clips
+
+from abspose import lift
+from abspose.api import default_model_path
+from abspose.data import MocapDataset, split_subjects
+from abspose.geometry import pose_scale
+from abspose.lifters import default_temporal_path
+from abspose.metrics import mpjpe
+from abspose.model.temporal import lift_sequence, load_temporal
+from abspose.noise.model import load_error_model
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset")
+    parser.add_argument("--clips", type=int, default=30)
+    parser.add_argument("--frames", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", default=None, help="symmetric temporal model (default: shipped)")
+    parser.add_argument("--causal", default=None, help="causal temporal model (default: shipped)")
+    args = parser.parse_args()
+    data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
+    fps = float(data.fps)
+    rng = np.random.default_rng(args.seed)
+    noise = load_error_model("openpose-mixture")
+    frame_model = default_model_path("detector")
+    temporal = {
+        "temporal, symmetric (27 frames)": load_temporal(args.model or default_temporal_path(causal=False)),
+        "temporal, causal (27 frames)": load_temporal(args.causal or default_temporal_path(causal=True)),
+    }
+    rows: dict[str, dict[str, dict[str, list[float]]]] = {"independent": {}, "correlated": {}}
+    used = 0
+    for cam, kp, f, c, _ in fixed_camera_clips(data, args.clips, args.frames, rng):
+        used += 1
+        errors = noise.sample_px(pose_scale(kp), rng)
+        for kind, err in (("independent", errors), ("correlated", correlated(errors, 0.8 ** (30 / fps)))):
+            noisy = kp + err
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                J = lift(noisy, focal_px=f, principal_px=c, model=frame_model, flip_test=True).joints_cam_mm
+            runs = {
+                "per frame (detector model, flip test)": J,
+                "per frame + joint filter": filtered(J, fps, PoseFilter),
+            }
+            for name, net in temporal.items():
+                runs[name] = lift_sequence(net, noisy, c, f)[0]
+            for name, pred in runs.items():
+                out = rows[kind].setdefault(name, {})
+                for key, value in (
+                    ("mpjpe", float(np.mean(mpjpe(pred, cam)))),
+                    ("mrpe", float(np.linalg.norm(pred[:, 0] - cam[:, 0], axis=-1).mean())),
+                    ("depth", 100 * float(np.mean(np.abs(pred[:, 0, 2] / cam[:, 0, 2] - 1)))),
+                    ("accel", acceleration_error(pred, cam)),
+                ):
+                    out.setdefault(key, []).append(value)
+    print(f"{used} test clips of up to {args.frames} frames at {fps:g} frames/s, openpose-mixture 2D")
+    for kind, table in rows.items():
+        print(f"\n2D errors {kind} over time:\n")
+        print("| | MPJPE | MRPE | root depth error | acceleration error [mm/frame²] |")
+        print("|---|---|---|---|---|")
+        for name, out in table.items():
+            m = {k: np.mean(v) for k, v in out.items()}
+            print(f"| {name} | {m['mpjpe']:.1f} | {m['mrpe']:.0f} | {m['depth']:.2f}% | {m['accel']:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
