@@ -8,7 +8,8 @@ body and one fixed virtual camera (``benchmarks/track_stature.py``'s clips); its
 rho 0.8 per frame). Scored per frame: MPJPE (root-relative), MRPE [mm], root depth error [%]
 and the acceleration error [mm/frame²] for the per-frame detector model (flip test), the
 same with the joint filter (``--joint-filter one-euro``), and the temporal models (default:
-the shipped ones).
+the shipped ones). ``--video`` also runs the shipped Sports2D clip through ``track_video``
+and reports each track's joint acceleration, bone variation and depth change per frame.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", default=None, help="symmetric temporal model (default: shipped)")
     parser.add_argument("--causal", default=None, help="causal temporal model (default: shipped)")
+    parser.add_argument("--video", action="store_true", help="also the shipped Sports2D clip (MediaPipe)")
     args = parser.parse_args()
     data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
     fps = float(data.fps)
@@ -81,6 +83,43 @@ def main() -> None:
         for name, out in table.items():
             m = {k: np.mean(v) for k, v in out.items()}
             print(f"| {name} | {m['mpjpe']:.1f} | {m['mrpe']:.0f} | {m['depth']:.2f}% | {m['accel']:.1f} |")
+    if args.video:
+        video(args.model)
+
+
+def video(symmetric: str | None) -> None:
+    """The shipped Sports2D clip (MediaPipe, no truth): each track's mean joint acceleration and
+    bone variation over time, per frame against temporal."""
+    from abspose.data import sample_video_path
+    from abspose.data.mocap.augment import body_lengths_mm
+    from abspose.estimator2d import MediaPipeBackend
+    from abspose.pipeline import track_video
+    from abspose.skeletons import H36M17
+
+    print("\nShipped Sports2D clip (MediaPipe, no truth), per track:\n")
+    print("| | mean joint acceleration [mm/frame²] | bone CV over time | depth change per frame [mm] |")
+    print("|---|---|---|---|")
+    runs = {
+        "per frame (track skeleton)": {},
+        "per frame + joint filter": {"joint_filter": PoseFilter()},
+        "temporal, symmetric (track skeleton)": {"temporal_model": symmetric or default_temporal_path()},
+    }
+    for name, options in runs.items():
+        backend = MediaPipeBackend()
+        try:
+            tracks: dict[int, list[np.ndarray]] = {}
+            for frame in track_video(sample_video_path(), backend, **options):
+                for k, tid in enumerate(frame.track_ids.tolist()):
+                    tracks.setdefault(tid, []).append(frame.lifted.joints_cam_mm[k])
+        finally:
+            backend.close()
+        accel, cv, step = [], [], []
+        for joints in (np.asarray(v) for v in tracks.values() if len(v) > 10):
+            accel.append(np.linalg.norm(joints[2:] - 2 * joints[1:-1] + joints[:-2], axis=-1).mean())
+            bones = body_lengths_mm(joints)[:, [j for j in range(17) if j != H36M17.root_index]]
+            cv.append(100 * np.mean(bones.std(0) / bones.mean(0)))
+            step.append(np.abs(np.diff(joints[:, 0, 2])).mean())
+        print(f"| {name} | {np.mean(accel):.1f} | {np.mean(cv):.2f}% | {np.mean(step):.0f} |")
 
 
 if __name__ == "__main__":

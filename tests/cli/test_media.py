@@ -197,3 +197,25 @@ def test_realtime_plays_a_file_as_a_stream_and_skips_frames_to_keep_up(tmp_path,
     assert "skipped to keep up" in result.output and "frames/s" in result.output
     refused = runner.invoke(app, [*live, "--detections", str(tmp_path)])
     assert isinstance(refused.exception, AbsPoseError) and "drop --realtime" in str(refused.exception)
+
+
+def test_video_with_a_temporal_lifter(tmp_path, tiny_dataset):
+    from abspose.model.temporal import TemporalConfig
+    from abspose.model.temporal_train import TemporalTrainConfig, train_temporal
+
+    model = tmp_path / "temporal.safetensors"
+    tc = TemporalTrainConfig(epochs=1, batch_size=16, noise="")
+    train_temporal(tiny_dataset, TemporalConfig(channels=16, levels=2), tc, model)
+    clip, folder = write_video(tmp_path / "clip.mp4", 8), _openpose_folder(tmp_path, 8)
+    out = tmp_path / "t.json"
+    args = ["video", str(clip), "--detections", str(folder), "--focal", "600", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--lifter", "temporal", "--temporal-model", str(model)])
+    assert result.exit_code == 0, result.output
+    frames = json.loads(out.read_text())["frames"]
+    assert [f["index"] for f in frames] == list(range(8)) and all(len(f["people"]) == 2 for f in frames)
+    assert all(p["distance_interval_m"] is None for f in frames for p in f["people"])  # no spread head
+    shipped = runner.invoke(app, [*args, "--lifter", "temporal", "--out", str(tmp_path / "s.json")])
+    assert shipped.exit_code == 0, shipped.output  # the shipped symmetric model (a file: not live)
+    assert len(json.loads((tmp_path / "s.json").read_text())["frames"]) == 8
+    stray = runner.invoke(app, [*args, "--temporal-model", str(model)])
+    assert isinstance(stray.exception, AbsPoseError) and "--lifter temporal" in str(stray.exception)

@@ -447,7 +447,8 @@ def video(
         temporal_path = temporal_model or default_temporal_path(causal=live)
         if not temporal_path.is_file():
             raise AbsPoseError(
-                f"--lifter temporal: the shipped model {temporal_path} is missing; pass --temporal-model"
+                f"--lifter temporal: the shipped model {temporal_path} is missing; reinstall abspose, or "
+                "train one with `abspose train-temporal` and pass it as --temporal-model"
             )
     elif temporal_model is not None:
         raise AbsPoseError("--temporal-model: it is used with --lifter temporal; add that, or drop it")

@@ -172,10 +172,13 @@ def train_temporal_command(
     causal: Annotated[
         bool, typer.Option(help="Lift each window's last frame (live streams), not its centre (files).")
     ] = False,
-    channels: Annotated[int, typer.Option(min=1, help="Convolution channels (VideoPose3D: 1024).")] = 512,
+    release: Annotated[
+        Path | None, typer.Option(help="Also write the weights as float16 (a shippable model).")
+    ] = None,
+    channels: Annotated[int, typer.Option(min=1, help="Convolution channels (VideoPose3D: 1024).")] = 256,
     levels: Annotated[int, typer.Option(min=1, max=5, help="Receptive field 3^levels frames.")] = 3,
-    epochs: Annotated[int, typer.Option(min=1)] = 20,
-    lr_drop_epoch: Annotated[int, typer.Option(help="Epoch of the 10x learning-rate drop.")] = 15,
+    epochs: Annotated[int, typer.Option(min=1)] = 30,
+    lr_drop_epoch: Annotated[int, typer.Option(help="Epoch of the 10x learning-rate drop.")] = 22,
     windows_per_epoch: Annotated[int, typer.Option(min=0, help="Windows per epoch (0: all).")] = 0,
     noise: Annotated[str, typer.Option(help="2D error model ('' for exact 2D), as `abspose train`.")] = (
         "openpose-mixture"
@@ -190,7 +193,9 @@ def train_temporal_command(
     from abspose.model.temporal_train import TemporalTrainConfig, train_temporal
 
     check_output_path(out, (".safetensors",), "--out")
-    refuse_overwriting_inputs({"--out": out}, [dataset])
+    if release is not None:
+        check_output_path(release, (".safetensors",), "--release")
+    refuse_overwriting_inputs({"--out": out, "--release": release}, [dataset])
     data = MocapDataset.load(dataset)
     config = TemporalConfig(channels=channels, levels=levels, causal=causal)
     tc = TemporalTrainConfig(
@@ -219,8 +224,15 @@ def train_temporal_command(
         )
 
     with console.status("training"):
-        train_temporal(train_set, config, tc, out, val=val_set if len(val_set) else None, on_epoch=on_epoch)
+        model = train_temporal(
+            train_set, config, tc, out, val=val_set if len(val_set) else None, on_epoch=on_epoch
+        )
     console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - start:.0f} s)")
+    if release is not None:
+        from abspose.model.temporal import save_temporal
+
+        save_temporal(release, model, {"epochs": epochs, "dataset": dataset.name}, half=True)
+        console.print(f"wrote {release} (float16, {release.stat().st_size / 1e6:.1f} MB)")
 
 
 @app.command("fit-spread")

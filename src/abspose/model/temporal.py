@@ -218,9 +218,12 @@ def lift_sequence(
     return rel + root[:, None, :], canonical
 
 
-def save_temporal(path: str | Path, model: TemporalLifter, meta: dict[str, Any] | None = None) -> Path:
-    """Write a temporal lifter (config, weights, JSON ``meta``) as one safetensors file."""
-    state = dict(model.state_dict())
+def save_temporal(
+    path: str | Path, model: TemporalLifter, meta: dict[str, Any] | None = None, *, half: bool = False
+) -> Path:
+    """Write a temporal lifter (config, weights, JSON ``meta``) as one safetensors file;
+    ``half`` stores floating weights as float16 (a shippable model)."""
+    state = {k: v.half() if half and v.is_floating_point() else v for k, v in model.state_dict().items()}
     return write_checkpoint(path, TEMPORAL_FORMAT, model.config.to_json(), state, {}, meta or {})
 
 
