@@ -17,6 +17,16 @@ from abspose.cli._app import app
 from abspose.errors import AbsPoseError
 
 
+def _check_model_outputs(out: Path, release: Path | None, dataset: Path) -> None:
+    """Refuse, before training, a checkpoint or release path that cannot be written or is the dataset."""
+    from abspose._files import check_output_path, refuse_overwriting_inputs
+
+    check_output_path(out, (".safetensors",), "--out")
+    if release is not None:
+        check_output_path(release, (".safetensors",), "--release")
+    refuse_overwriting_inputs({"--out": out, "--release": release}, [dataset])
+
+
 @app.command()
 def train(
     dataset: Annotated[
@@ -60,15 +70,11 @@ def train(
     device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
 ) -> None:
     """Train the lifter on a dataset's train split, validating on its val split."""
-    from abspose._files import check_output_path, refuse_overwriting_inputs
     from abspose.data import MocapDataset, VirtualCameraConfig, split_subjects
     from abspose.model import Checkpoint, LifterConfig, TrainConfig, save_checkpoint, train_lifter
     from abspose.model.train import process_rank
 
-    check_output_path(out, (".safetensors",), "--out")
-    if release is not None:
-        check_output_path(release, (".safetensors",), "--release")
-    refuse_overwriting_inputs({"--out": out, "--release": release}, [dataset])
+    _check_model_outputs(out, release, dataset)
     data = MocapDataset.load(dataset)
     config = LifterConfig(
         width=width,
@@ -187,15 +193,11 @@ def train_temporal_command(
     seed: int = 0,
 ) -> None:
     """Train the temporal lifter (a window of 2D poses to one frame) on the train split's clips."""
-    from abspose._files import check_output_path, refuse_overwriting_inputs
     from abspose.data import MocapDataset, split_subjects
     from abspose.model.temporal import TemporalConfig
     from abspose.model.temporal_train import TemporalTrainConfig, train_temporal
 
-    check_output_path(out, (".safetensors",), "--out")
-    if release is not None:
-        check_output_path(release, (".safetensors",), "--release")
-    refuse_overwriting_inputs({"--out": out, "--release": release}, [dataset])
+    _check_model_outputs(out, release, dataset)
     data = MocapDataset.load(dataset)
     config = TemporalConfig(channels=channels, levels=levels, causal=causal)
     tc = TemporalTrainConfig(
