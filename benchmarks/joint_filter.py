@@ -75,6 +75,20 @@ def acceleration_error(pred: np.ndarray, truth: np.ndarray) -> float:
     return float(np.linalg.norm(accel(pred) - accel(truth), axis=-1).mean())
 
 
+def clip_scores(pred: np.ndarray, truth: np.ndarray, fps: float) -> dict[str, float]:
+    """One clip's ``(T, 17, 3)`` prediction against the truth [mm]: MPJPE, MRPE, root depth
+    error [%], acceleration error, the pose's lag [ms] and the bones' CV over time [%]."""
+    bones = body_lengths_mm(pred)[:, [j for j in range(17) if j != H36M17.root_index]]
+    return {
+        "mpjpe": float(np.mean(mpjpe(pred, truth))),
+        "mrpe": float(np.linalg.norm(pred[:, 0] - truth[:, 0], axis=-1).mean()),
+        "depth": 100 * float(np.mean(np.abs(pred[:, 0, 2] / truth[:, 0, 2] - 1))),
+        "accel": acceleration_error(pred, truth),
+        "lag": 1000.0 * lag_frames(pred, truth) / fps,
+        "cv": 100 * float(np.mean(bones.std(0) / bones.mean(0))),
+    }
+
+
 def lag_frames(pred: np.ndarray, truth: np.ndarray, most: int = 15) -> int:
     """The delay (frames) that best aligns ``pred`` with ``truth`` (MPJPE of pred[t] vs truth[t - s])."""
     errors = [float(np.mean(mpjpe(pred[s:], truth[: len(truth) - s]))) for s in range(most + 1)]
@@ -109,15 +123,8 @@ def _synthetic(args) -> None:
             runs["track skeleton (video's default)"] = on_track_skeleton(J, J)
             runs["track skeleton + default filter (--joint-filter one-euro)"] = on_track_skeleton(J, default)
             for name, pred in runs.items():
-                bones = body_lengths_mm(pred)[:, [j for j in range(17) if j != H36M17.root_index]]
                 out = rows[kind].setdefault(name, {})
-                for key, value in (
-                    ("mpjpe", float(np.mean(mpjpe(pred, cam)))),
-                    ("mrpe", float(np.linalg.norm(pred[:, 0] - cam[:, 0], axis=-1).mean())),
-                    ("accel", acceleration_error(pred, cam)),
-                    ("lag", 1000.0 * lag_frames(pred, cam) / fps),
-                    ("cv", 100 * float(np.mean(bones.std(0) / bones.mean(0)))),
-                ):
+                for key, value in clip_scores(pred, cam, fps).items():
                     out.setdefault(key, []).append(value)
     clips = f"{used} test clips of up to {args.frames} frames at {fps:g} frames/s"
     print(f"{clips}, detector model, openpose-mixture 2D")

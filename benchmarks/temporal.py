@@ -18,7 +18,7 @@ import argparse
 import warnings
 
 import numpy as np
-from joint_filter import PoseFilter, acceleration_error, correlated, filtered
+from joint_filter import PoseFilter, clip_scores, correlated, filtered
 from track_stature import fixed_camera_clips
 
 from abspose import lift
@@ -26,7 +26,6 @@ from abspose.api import default_model_path
 from abspose.data import MocapDataset, split_subjects
 from abspose.geometry import pose_scale
 from abspose.lifters import default_temporal_path
-from abspose.metrics import mpjpe
 from abspose.model.temporal import lift_sequence, load_temporal
 from abspose.noise.model import load_error_model
 
@@ -66,14 +65,10 @@ def main() -> None:
             }
             for name, net in temporal.items():
                 runs[name] = lift_sequence(net, noisy, c, f)[0]
+            runs["temporal, symmetric + joint filter"] = filtered(runs[next(iter(temporal))], fps, PoseFilter)
             for name, pred in runs.items():
                 out = rows[kind].setdefault(name, {})
-                for key, value in (
-                    ("mpjpe", float(np.mean(mpjpe(pred, cam)))),
-                    ("mrpe", float(np.linalg.norm(pred[:, 0] - cam[:, 0], axis=-1).mean())),
-                    ("depth", 100 * float(np.mean(np.abs(pred[:, 0, 2] / cam[:, 0, 2] - 1)))),
-                    ("accel", acceleration_error(pred, cam)),
-                ):
+                for key, value in clip_scores(pred, cam, fps).items():
                     out.setdefault(key, []).append(value)
     print(f"{used} test clips of up to {args.frames} frames at {fps:g} frames/s, openpose-mixture 2D")
     for kind, table in rows.items():
