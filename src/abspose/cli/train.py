@@ -181,10 +181,10 @@ def train_temporal_command(
     release: Annotated[
         Path | None, typer.Option(help="Also write the weights as float16 (a shippable model).")
     ] = None,
-    channels: Annotated[int, typer.Option(min=1, help="Convolution channels (VideoPose3D: 1024).")] = 256,
+    channels: Annotated[int, typer.Option(min=1, help="Convolution channels (VideoPose3D: 1024).")] = 512,
     levels: Annotated[int, typer.Option(min=1, max=5, help="Receptive field 3^levels frames.")] = 3,
-    epochs: Annotated[int, typer.Option(min=1)] = 30,
-    lr_drop_epoch: Annotated[int, typer.Option(help="Epoch of the 10x learning-rate drop.")] = 22,
+    epochs: Annotated[int, typer.Option(min=1)] = 40,
+    lr_drop_epoch: Annotated[int, typer.Option(help="Epoch of the 10x learning-rate drop.")] = 30,
     windows_per_epoch: Annotated[int, typer.Option(min=0, help="Windows per epoch (0: all).")] = 0,
     noise: Annotated[str, typer.Option(help="2D error model ('' for exact 2D), as `abspose train`.")] = (
         "openpose-mixture"
