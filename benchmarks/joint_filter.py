@@ -15,7 +15,8 @@ VideoPose3D), and the pose's lag: the delay [ms] that best aligns the filtered r
 joints with the truth (MPJPE is root-relative; the pelvis's own lag is ``1 / (2 pi fc)``, the
 root's cutoff, exactly).
 ``--video`` also runs the shipped Sports2D clip (MediaPipe) with and without the filter and
-reports the joints' mean acceleration and the bones' variation over time (no truth there).
+reports the joints' mean acceleration, the bones' variation over time and the depth change per
+frame (no truth there).
 """
 
 from __future__ import annotations
@@ -103,73 +104,101 @@ def correlated(noise: np.ndarray, rho: float) -> np.ndarray:
     return out
 
 
-def _synthetic(args) -> None:
+Rows = dict[str, dict[str, dict[str, list[float]]]]
+
+
+def score_clips(
+    args: Any, make_runs: Callable[[np.ndarray, np.ndarray, float, np.ndarray, float], dict[str, np.ndarray]]
+) -> tuple[Rows, int, float]:
+    """The test clips (``args``: dataset, clips, frames, seed) with ``openpose-mixture`` 2D
+    errors drawn independently and correlated over time, each lifted per frame by the detector
+    model (flip test); ``make_runs(keypoints_px, per_frame_joints_mm, focal, principal, fps)``
+    gives the predictions to score. Returns ``{kind: {run: {metric: per-clip values}}}``, the
+    number of clips and the frame rate."""
     data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
     fps = float(data.fps)
     rng = np.random.default_rng(args.seed)
     noise = load_error_model("openpose-mixture")
     model = default_model_path("detector")
-    rows: dict[str, dict[str, dict[str, list[float]]]] = {"independent": {}, "correlated": {}}
+    rows: Rows = {"independent": {}, "correlated": {}}
     used = 0
     for cam, kp, f, c, _ in fixed_camera_clips(data, args.clips, args.frames, rng):
         used += 1
         errors = noise.sample_px(pose_scale(kp), rng)
         for kind, err in (("independent", errors), ("correlated", correlated(errors, 0.8 ** (30 / fps)))):
+            noisy = kp + err
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                J = lift(kp + err, focal_px=f, principal_px=c, model=model, flip_test=True).joints_cam_mm
-            default = filtered(J, fps, PoseFilter)
-            runs = {name: filtered(J, fps, make) for name, make in SETTINGS.items()}
-            runs["track skeleton (video's default)"] = on_track_skeleton(J, J)
-            runs["track skeleton + default filter (--joint-filter one-euro)"] = on_track_skeleton(J, default)
-            for name, pred in runs.items():
+                J = lift(noisy, focal_px=f, principal_px=c, model=model, flip_test=True).joints_cam_mm
+            for name, pred in make_runs(noisy, J, f, c, fps).items():
                 out = rows[kind].setdefault(name, {})
                 for key, value in clip_scores(pred, cam, fps).items():
                     out.setdefault(key, []).append(value)
-    clips = f"{used} test clips of up to {args.frames} frames at {fps:g} frames/s"
-    print(f"{clips}, detector model, openpose-mixture 2D")
+    return rows, used, fps
+
+
+def print_tables(rows: Rows, columns: list[tuple[str, str, str]]) -> None:
+    """One markdown table per error kind: ``columns`` are (header, metric, format)."""
     for kind, table in rows.items():
         print(f"\n2D errors {kind} over time:\n")
-        print("| | MPJPE | MRPE | acceleration error [mm/frame²] | lag [ms] | bone CV over time |")
-        print("|---|---|---|---|---|---|")
+        print("| | " + " | ".join(h for h, _, _ in columns) + " |")
+        print("|---|" + "---|" * len(columns))
         for name, out in table.items():
-            m = {k: np.mean(v) for k, v in out.items()}
-            print(f"| {name} | {m['mpjpe']:.1f} | {m['mrpe']:.0f} | {m['accel']:.1f} | {m['lag']:.0f} | "
-                  f"{m['cv']:.2f}% |")  # fmt: skip
+            cells = [format(float(np.mean(out[key])), fmt) for _, key, fmt in columns]
+            print(f"| {name} | " + " | ".join(cells) + " |")
 
 
-def _video() -> None:
+def video_table(runs: dict[str, dict[str, Any]]) -> None:
+    """The shipped Sports2D clip (MediaPipe, no truth) through ``track_video`` with each run's
+    options: each track's mean joint acceleration, bone CV over time and depth change per frame."""
     from abspose.data import sample_video_path
     from abspose.estimator2d import MediaPipeBackend
     from abspose.pipeline import track_video
 
-    print("\nShipped Sports2D clip (MediaPipe, no truth): per track, mean joint acceleration and bone CV\n")
-    print("| | mean joint acceleration [mm/frame²] | bone CV over time |")
-    print("|---|---|---|")
-    for name, filt in (("per frame", None), ("root 1.5 Hz + pose one-euro 2 Hz, beta 0.005", PoseFilter())):
+    print("\nShipped Sports2D clip (MediaPipe, no truth), per track:\n")
+    print("| | mean joint acceleration [mm/frame²] | bone CV over time | depth change per frame [mm] |")
+    print("|---|---|---|---|")
+    for name, options in runs.items():
         backend = MediaPipeBackend()
         try:
             tracks: dict[int, list[np.ndarray]] = {}
-            for frame in track_video(sample_video_path(), backend, joint_filter=filt):
+            for frame in track_video(sample_video_path(), backend, **options):
                 for k, tid in enumerate(frame.track_ids.tolist()):
                     tracks.setdefault(tid, []).append(frame.lifted.joints_cam_mm[k])
         finally:
             backend.close()
-        accel, cv = [], []
+        accel, cv, step = [], [], []
         for joints in (np.asarray(v) for v in tracks.values() if len(v) > 10):
             accel.append(np.linalg.norm(joints[2:] - 2 * joints[1:-1] + joints[:-2], axis=-1).mean())
             bones = body_lengths_mm(joints)[:, [j for j in range(17) if j != H36M17.root_index]]
             cv.append(100 * np.mean(bones.std(0) / bones.mean(0)))
-        print(f"| {name} | {np.mean(accel):.1f} | {np.mean(cv):.2f}% |")
+            step.append(np.abs(np.diff(joints[:, 0, 2])).mean())
+        print(f"| {name} | {np.mean(accel):.1f} | {np.mean(cv):.2f}% | {np.mean(step):.0f} |")
+
+
+def _runs(noisy: np.ndarray, J: np.ndarray, f: float, c: np.ndarray, fps: float) -> dict[str, np.ndarray]:
+    default = filtered(J, fps, PoseFilter)
+    runs = {name: filtered(J, fps, make) for name, make in SETTINGS.items()}
+    runs["track skeleton (video's default)"] = on_track_skeleton(J, J)
+    runs["track skeleton + default filter (--joint-filter one-euro)"] = on_track_skeleton(J, default)
+    return runs
 
 
 def main() -> None:
     video = "--video" in sys.argv
     if video:
         sys.argv.remove("--video")
-    _synthetic(clip_arguments(__doc__.splitlines()[0]))
+    args = clip_arguments(__doc__.splitlines()[0])
+    rows, used, fps = score_clips(args, _runs)
+    clips = f"{used} test clips of up to {args.frames} frames at {fps:g} frames/s"
+    print(f"{clips}, detector model, openpose-mixture 2D")
+    print_tables(rows, [("MPJPE", "mpjpe", ".1f"), ("MRPE", "mrpe", ".0f"),
+                        ("acceleration error [mm/frame²]", "accel", ".1f"), ("lag [ms]", "lag", ".0f"),
+                        ("bone CV over time [%]", "cv", ".2f")])  # fmt: skip
     if video:
-        _video()
+        video_table(
+            {"per frame": {}, "root 1.5 Hz + pose one-euro 2 Hz, beta 0.005": {"joint_filter": PoseFilter()}}
+        )
 
 
 if __name__ == "__main__":
