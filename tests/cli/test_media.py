@@ -219,3 +219,22 @@ def test_video_with_a_temporal_lifter(tmp_path, tiny_dataset):
     assert len(json.loads((tmp_path / "s.json").read_text())["frames"]) == 8
     stray = runner.invoke(app, [*args, "--temporal-model", str(model)])
     assert isinstance(stray.exception, AbsPoseError) and "--lifter temporal" in str(stray.exception)
+
+
+def test_the_joint_filter_filters_the_pelvis_apart_from_the_pose(tmp_path):
+    """``--joint-filter one-euro`` is the benchmarked PoseFilter: ``--filter-root-cutoff`` moves
+    only the pelvis; the pose about it is the same."""
+    clip, folder = write_video(tmp_path / "clip.mp4", 8), _openpose_folder(tmp_path, 8)
+    args = ["video", str(clip), "--detections", str(folder), "--focal", "600", "--joint-filter", "one-euro"]
+    runs = {}
+    for cutoff in ("1.5", "0.3"):
+        out = tmp_path / f"f{cutoff}.json"
+        result = runner.invoke(app, [*args, "--filter-root-cutoff", cutoff, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        runs[cutoff] = json.loads(out.read_text())["frames"]
+    for a, b in zip(runs["1.5"], runs["0.3"], strict=True):
+        for p, q in zip(a["people"], b["people"], strict=True):
+            ja, jb = np.array(p["joints_cam_mm"]), np.array(q["joints_cam_mm"])
+            np.testing.assert_allclose(ja - ja[:1], jb - jb[:1], atol=0.15)  # JSON keeps 0.1 mm
+    last_a, last_b = runs["1.5"][-1]["people"][0], runs["0.3"][-1]["people"][0]
+    assert not np.allclose(last_a["root_cam_mm"], last_b["root_cam_mm"], atol=1.0)

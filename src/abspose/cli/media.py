@@ -428,6 +428,7 @@ def video(
     from abspose.pipeline import (
         LiveFrames,
         OneEuroFilter,
+        PoseFilter,
         open_source,
         resolve_intrinsics,
         track_video,
@@ -459,7 +460,10 @@ def video(
         )
     chosen = joint_filter or (JointFilter.one_euro if live else JointFilter.none)
     joint_filter_state = (
-        OneEuroFilter(min_cutoff_hz=filter_cutoff, beta=filter_beta)
+        PoseFilter(
+            root=OneEuroFilter(min_cutoff_hz=filter_root_cutoff, beta=0.0),
+            pose=OneEuroFilter(min_cutoff_hz=filter_cutoff, beta=filter_beta),
+        )
         if chosen is JointFilter.one_euro
         else None
     )
