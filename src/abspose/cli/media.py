@@ -437,10 +437,10 @@ def video(
     from abspose.viz import SceneRecorder, draw_overlay
 
     source = open_source(clip)
-    live = realtime or not isinstance(source, str) or "://" in source
-    name = Path(clip).name if isinstance(source, str) and "://" not in source else f"camera {clip}"
-    name = clip if "://" in clip else name
-    inputs: list[Path | None] = [Path(clip)] if isinstance(source, str) and "://" not in source else []
+    is_file = isinstance(source, str) and "://" not in source
+    live = realtime or not is_file
+    name = Path(clip).name if is_file else clip if "://" in clip else f"camera {clip}"
+    inputs: list[Path | None] = [Path(clip)] if is_file else []
     temporal_path: Path | None = None
     if lifter is LifterKind.temporal:
         from abspose.lifters import default_temporal_path

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,6 +27,20 @@ class VideoInfo:
     height: int
 
 
+def _capture_info(cap: Any, counted: bool = True, max_fps: float = float("inf")) -> VideoInfo:
+    """An open ``cv2.VideoCapture``'s rate (30 when it reports none in ``(0, max_fps]``), length
+    (0 unless ``counted``) and size."""
+    import cv2
+
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    return VideoInfo(
+        float(fps) if fps and np.isfinite(fps) and 0 < fps <= max_fps else 30.0,
+        max(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT))) if counted else 0,
+        int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
+        int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+    )
+
+
 def video_info(path: str | Path) -> VideoInfo:
     """Read a video's frame rate, length and size without decoding it."""
     import cv2
@@ -37,13 +52,7 @@ def video_info(path: str | Path) -> VideoInfo:
     try:
         if not cap.isOpened():
             raise AbsPoseError(f"{path}: cannot open it as a video (expected MP4, AVI, MOV, ...)")
-        fps = cap.get(cv2.CAP_PROP_FPS)
-        info = VideoInfo(
-            float(fps) if fps and np.isfinite(fps) and fps > 0 else 30.0,
-            max(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT))),
-            int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
-            int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
-        )
+        info = _capture_info(cap)
     finally:
         cap.release()
     if info.width <= 0 or info.height <= 0:
@@ -126,13 +135,7 @@ class LiveFrames:
         if not self._cap.isOpened():
             self._cap.release()
             raise AbsPoseError(f"{source}: cannot open it as a camera, stream or video")
-        fps = self._cap.get(cv2.CAP_PROP_FPS)
-        self.info = VideoInfo(
-            float(fps) if fps and np.isfinite(fps) and 0 < fps <= 1000 else 30.0,
-            max(0, int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT))) if self.is_file else 0,
-            int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
-            int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
-        )
+        self.info = _capture_info(self._cap, counted=self.is_file, max_fps=1000.0)  # cameras may say nonsense
         self.max_frames = max_frames
         self.read = 0  # frames decoded
         self.given = 0

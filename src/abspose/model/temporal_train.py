@@ -24,8 +24,11 @@ from abspose.data.mocap.body import BodyModelConfig, retarget, sample_bodies
 from abspose.data.mocap.cameras import VirtualCameraConfig, sample_cameras
 from abspose.data.mocap.dataset import MocapDataset
 from abspose.errors import AbsPoseError, DataError
+from abspose.geometry import equations as eq
+from abspose.geometry.camera import PinholeCameras
 from abspose.geometry.flip import flip_joints_cam, flip_keypoints_px
 from abspose.geometry.normalize import pose_scale
+from abspose.metrics import mpjpe, mrpe
 from abspose.model.loop import StepSchedule, make_optimizer, run_epochs
 from abspose.model.loss import lifter_loss
 from abspose.model.temporal import TemporalConfig, TemporalLifter, save_temporal
@@ -144,7 +147,7 @@ def draw_windows(
     cam = np.einsum("nij,ntkj->ntki", R, world - C[:, None, None, :])  # (N, T, 17, 3)
     cam[..., 2] = np.maximum(cam[..., 2], 100.0)  # a frame that came nearer than 10 cm: kept in front
     f, c = view.focal_px.astype(np.float64), view.principal_px.astype(np.float64)
-    kp = f[:, None, None, None] * cam[..., :2] / cam[..., 2:] + c[:, None, None, :]
+    kp = PinholeCameras(np.stack([f, f], axis=-1), c).project(cam)  # (N, T, 17, 2)
     if flip:
         mirror = rng.random(n) < 0.5
         if mirror.any():
@@ -171,16 +174,12 @@ def _validation(model: TemporalLifter, val: Windows) -> tuple[float, float]:
     with torch.inference_mode():
         out = model(torch.from_numpy(val.keypoints_px), torch.from_numpy(val.principal_px))
     truth = val.joints_cam_mm[:, t].astype(np.float64)
-    rel = truth - truth[:, :1]
-    mpjpe = float(np.linalg.norm(out.joints_rel_mm.double().numpy() - rel, axis=-1).mean())
-    from abspose.geometry import equations as eq
-
     kp_root = val.keypoints_px[:, t, H36M17.root_index].astype(np.float64)
     root = eq.root_position(
         kp_root, val.principal_px.astype(np.float64), out.depth.double().numpy(), val.focal_px
     )
-    mrpe = float(np.linalg.norm(root - truth[:, H36M17.root_index], axis=-1).mean())
-    return mpjpe, mrpe
+    pose_error = float(mpjpe(out.joints_rel_mm.double().numpy(), truth))  # root-aligned
+    return pose_error, mrpe(root, truth[:, H36M17.root_index]).mrpe
 
 
 def train_temporal(

@@ -31,12 +31,9 @@ __all__ = ["relift_tracks"]
 def _filled_keypoints(frame: PeopleInFrame) -> NDArray[np.float64]:
     """``(P, 17, 2)`` square-pixel keypoints, the joints the per-frame lift filled in taken
     from its pose's projection (what that lift saw)."""
-    lifted = frame.lifted
-    cams = lifted.camera
+    cams = frame.lifted.camera
     kp = cams.square_pixels(frame.keypoints_px)  # NaN where filled in
-    joints = lifted.joints_cam_mm
-    f, c = lifted.focal_px[:, None, None], lifted.principal_px[:, None, :]
-    projected = f * joints[..., :2] / joints[..., 2:] + c  # square pixels: fx on both axes
+    projected = cams.square_pixels(cams.project(frame.lifted.joints_cam_mm))
     return np.where(np.isfinite(kp), kp, projected)
 
 
@@ -63,13 +60,16 @@ def relift_tracks(frames: Iterator[PeopleInFrame], model: TemporalLifter) -> Ite
             at = next(k for k, (index, _) in enumerate(seen) if index == frame.index)
             rows = np.clip(np.arange(at - before, at + after + 1), 0, len(seen) - 1)  # edge padding
             windows.append(np.stack([seen[int(k)][1] for k in rows]))
-        kp = torch.from_numpy(np.stack(windows).astype(np.float32))  # (P, rf, 17, 2)
+        kp = np.stack(windows)  # (P, rf, 17, 2)
         lifted = frame.lifted
         with torch.inference_mode():
-            out = model(kp, torch.from_numpy(lifted.principal_px.astype(np.float32)))
+            out = model(
+                torch.from_numpy(kp.astype(np.float32)),
+                torch.from_numpy(lifted.principal_px.astype(np.float32)),
+            )
         canonical = out.depth.double().numpy()
         rel = out.joints_rel_mm.double().numpy()
-        root_px = np.stack(windows)[:, before, H36M17.root_index]
+        root_px = kp[:, before, H36M17.root_index]
         root = eq.root_position(root_px, lifted.principal_px, canonical, lifted.focal_px)  # Eq. 5-6
         # square pixels in, so the square-pixel camera's 3D: the true camera's (lift() does the same)
         return replace(
