@@ -35,6 +35,7 @@ vendored build and our own controls; Rerun needs its viewer installed).
 from __future__ import annotations
 
 import base64
+import html
 import json
 import math
 import re
@@ -63,14 +64,15 @@ def _hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+_NEEDS_PLOTLY = "--html needs plotly (its script is inlined in the page): pip install 'abspose[viewer]'"
+
+
 def _plotly_js() -> str:
     """plotly.js itself (minified, ~4.8 MB), from the ``plotly`` package."""
     try:
         from plotly.offline import get_plotlyjs
     except ImportError:
-        raise AbsPoseError(
-            "--html needs plotly (its script is inlined in the page): pip install 'abspose[viewer]'"
-        ) from None
+        raise AbsPoseError(_NEEDS_PLOTLY) from None
     script: str = get_plotlyjs()
     return script
 
@@ -79,9 +81,7 @@ def _require_plotly() -> None:
     import importlib.util
 
     if importlib.util.find_spec("plotly") is None:
-        raise AbsPoseError(
-            "--html needs plotly (its script is inlined in the page): pip install 'abspose[viewer]'"
-        )
+        raise AbsPoseError(_NEEDS_PLOTLY)
 
 
 def _jpeg_data_uri(image_rgb: NDArray[np.uint8], width: int, quality: int = 75) -> str:
@@ -210,7 +210,7 @@ class SceneRecorder:
         data = json.dumps(self.scene(), separators=(",", ":")).replace("</", "<\\/")
         viewer = resources.files("abspose") / "assets" / "viewer"
         parts = {
-            "TITLE": _html_escape(self.title),
+            "TITLE": html.escape(self.title),
             "PLOTLY_JS": _plotly_js(),
             "SCENE_JS": (viewer / "scene.js").read_text("utf-8"),
             "SCENE_JSON": data,
@@ -220,10 +220,6 @@ class SceneRecorder:
         with atomic_path(path, suffix=".html") as tmp:
             Path(tmp).write_text(page, encoding="utf-8")
         return path
-
-
-def _html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def read_scene(path: str | Path) -> dict[str, Any]:
