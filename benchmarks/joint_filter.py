@@ -110,12 +110,14 @@ Rows = dict[str, dict[str, dict[str, list[float]]]]
 def score_clips(
     args: Any, make_runs: Callable[[np.ndarray, np.ndarray, float, np.ndarray, float], dict[str, np.ndarray]]
 ) -> tuple[Rows, int, float]:
-    """The test clips (``args``: dataset, clips, frames, seed) with ``openpose-mixture`` 2D
-    errors drawn independently and correlated over time, each lifted per frame by the detector
-    model (flip test); ``make_runs(keypoints_px, per_frame_joints_mm, focal, principal, fps)``
-    gives the predictions to score. Returns ``{kind: {run: {metric: per-clip values}}}``, the
+    """The test clips (``args``: dataset, clips, frames, seed, optionally subjects) with
+    ``openpose-mixture`` 2D errors drawn independently and correlated over time, each lifted
+    per frame by the detector model (flip test);
+    ``make_runs(keypoints_px, per_frame_joints_mm, focal, principal, fps)`` gives the
+    predictions to score. Returns ``{kind: {run: {metric: per-clip values}}}``, the
     number of clips and the frame rate."""
-    data = MocapDataset.load(args.dataset).select_subjects(split_subjects("test"))
+    subjects = getattr(args, "subjects", None) or split_subjects("test")
+    data = MocapDataset.load(args.dataset).select_subjects(subjects)
     fps = float(data.fps)
     rng = np.random.default_rng(args.seed)
     noise = load_error_model("openpose-mixture")

@@ -8,7 +8,9 @@ body and one fixed virtual camera (``benchmarks/track_stature.py``'s clips); its
 rho 0.8 per frame). Scored per frame: MPJPE (root-relative), MRPE [mm], root depth error [%]
 and the acceleration error [mm/frame²] for the per-frame detector model (flip test), the
 same with the joint filter (``--joint-filter one-euro``), and the temporal models (default:
-the shipped ones). ``--video`` also runs the shipped Sports2D clip through ``track_video``
+the shipped ones). ``--subjects 2001,2002`` keeps only the held-out real people of the lab
+trials (sit-to-stand, squats, drop jumps, walking; their own measured bodies are retargeted to
+a sampled one like every clip). ``--video`` also runs the shipped Sports2D clip through ``track_video``
 and reports each track's joint acceleration, bone variation and depth change per frame.
 """
 
@@ -32,6 +34,12 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="symmetric temporal model (default: shipped)")
     parser.add_argument("--causal", default=None, help="causal temporal model (default: shipped)")
     parser.add_argument("--video", action="store_true", help="also the shipped Sports2D clip (MediaPipe)")
+    parser.add_argument(
+        "--subjects",
+        type=lambda text: [int(v) for v in text.split(",")],
+        default=None,
+        help="only these test subjects, e.g. 2001,2002 (the held-out real lab people)",
+    )
     args = parser.parse_args()
     symmetric = load_temporal(args.model or default_temporal_path(causal=False))
     causal = load_temporal(args.causal or default_temporal_path(causal=True))
