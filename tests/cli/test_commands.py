@@ -79,6 +79,23 @@ def _tiny_dataset_file(tmp_path):
     return out
 
 
+def test_train_releases_int8_weights_at_half_the_float16_size(tmp_path):
+    data = _tiny_dataset_file(tmp_path)
+    sizes = {}
+    for flag in ("--no-int8", "--int8"):
+        ckpt, release = tmp_path / f"run{flag}.safetensors", tmp_path / f"model{flag}.safetensors"
+        args = ["train", "--dataset", str(data), "--out", str(ckpt), "--release", str(release)]
+        result = runner.invoke(app, [*args, "--width", "512", "--epochs", "1", "--batch-size", "16", flag])
+        assert result.exit_code == 0, result.output
+        assert ("(int8," in result.output) == (flag == "--int8")
+        sizes[flag] = release.stat().st_size
+    assert sizes["--int8"] < 0.6 * sizes["--no-int8"]
+    ev = runner.invoke(
+        app, ["evaluate", "--dataset", str(data), "--model", str(tmp_path / "model--int8.safetensors")]
+    )
+    assert ev.exit_code == 0 and "MPJPE" in ev.output, ev.output
+
+
 def test_train_evaluate_lift_round_trip(tmp_path):
     data = _tiny_dataset_file(tmp_path)
     ckpt, release = tmp_path / "run.safetensors", tmp_path / "model.safetensors"

@@ -1,8 +1,13 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
 
 from abspose import AbsPoseError, DataError
+from abspose._safetensors import quantize_int8
 from abspose.model import (
     AbsPoseLifter,
     Checkpoint,
@@ -36,6 +41,54 @@ def test_round_trip_is_bit_exact(tmp_path):
         save_checkpoint(tmp_path / "h.safetensors", Checkpoint(cfg, model.state_dict()), half=True)
     )
     assert torch.allclose(model(kp, c).depth, half(kp, c).depth, rtol=1e-2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.integers(1, 40),
+    cols=st.integers(1, 40),
+    seed=st.integers(0, 2**31 - 1),
+    log_scale=st.floats(-6, 3),
+)
+def test_int8_rounds_each_entry_within_half_a_step_of_its_row(rows, cols, seed, log_scale):
+    w = torch.randn(rows, cols, generator=torch.Generator().manual_seed(seed)) * 10**log_scale
+    w[0] = 0.0  # an all-zero row must not divide by zero
+    q, step = quantize_int8(w)
+    assert q.dtype == torch.int8 and q.abs().max() <= 127 and step.shape == (rows, 1)
+    assert torch.all((q.float() * step - w).abs() <= step / 2 * (1 + 1e-5) + 1e-30)
+    assert torch.all(q.float().abs().amax(dim=1)[1:] == 127)  # every nonzero row uses the full range
+
+
+def test_int8_checkpoint_stores_the_blocks_as_int8_and_lifts_as_the_float_one(tmp_path):
+    cfg = LifterConfig(width=512)
+    model = AbsPoseLifter(cfg).eval()
+    full = save_checkpoint(tmp_path / "f.safetensors", Checkpoint(cfg, model.state_dict()), half=True)
+    small = save_checkpoint(tmp_path / "q.safetensors", Checkpoint(cfg, model.state_dict()), int8=True)
+    with safe_open(str(small), framework="pt") as f:
+        dtypes = {k: f.get_slice(k).get_dtype() for k in f.keys()}
+    block_weights = [k for k in model.state_dict() if k.startswith("blocks.") and k.endswith("weight")]
+    square = [k for k in block_weights if model.state_dict()[k].ndim == 2]
+    assert square and all(dtypes[f"q8.{k}"] == "I8" for k in square)
+    assert dtypes["model.stem.0.weight"] == "F16"  # the input layer stays float
+    assert small.stat().st_size < 0.6 * full.stat().st_size
+    loaded = load_lifter(small)
+    kp, c = _inputs()
+    ref, got = model(kp, c), loaded(kp, c)
+    assert torch.allclose(ref.depth, got.depth, rtol=2e-2)
+    assert (ref.joints_rel_mm - got.joints_rel_mm).abs().max() < 0.02 * ref.joints_rel_mm.abs().max()
+
+
+def test_int8_weights_without_their_steps_are_refused(tmp_path):
+    cfg = LifterConfig(width=512)
+    path = save_checkpoint(
+        tmp_path / "q.safetensors", Checkpoint(cfg, AbsPoseLifter(cfg).state_dict()), int8=True
+    )
+    with safe_open(str(path), framework="pt") as f:
+        header = f.metadata()
+    tensors = {k: v for k, v in load_file(str(path)).items() if not k.startswith("q8scale.")}
+    save_file(tensors, str(path), metadata=header)
+    with pytest.raises(DataError, match="q8scale"):
+        load_checkpoint(path)
 
 
 def test_bad_checkpoints_are_refused(tmp_path):

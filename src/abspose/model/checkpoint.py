@@ -38,14 +38,18 @@ class Checkpoint:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def save_checkpoint(path: str | Path, ckpt: Checkpoint, *, half: bool = False) -> Path:
-    """Write ``ckpt`` atomically; ``half`` stores floating weights as float16."""
+def save_checkpoint(path: str | Path, ckpt: Checkpoint, *, half: bool = False, int8: bool = False) -> Path:
+    """Write ``ckpt`` atomically; ``half`` stores floating weights as float16, ``int8`` stores the
+    large matrices as int8 with per-row steps (a quarter of float32, half of float16; the rest
+    float16). Both are read back as float32 by :func:`load_checkpoint`."""
     model = {k: v.half() if half and v.is_floating_point() else v for k, v in ckpt.model_state.items()}
-    return write_checkpoint(path, FORMAT, ckpt.config.to_json(), model, ckpt.optimizer_state, ckpt.meta)
+    return write_checkpoint(
+        path, FORMAT, ckpt.config.to_json(), model, ckpt.optimizer_state, ckpt.meta, int8=int8
+    )
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
-    """Read a checkpoint written by :func:`save_checkpoint` (float16 weights come back float32).
+    """Read a checkpoint written by :func:`save_checkpoint` (float16, int8 weights come back float32).
 
     Raises:
         DataError: missing, truncated or foreign file (a pickle is refused, never loaded).
