@@ -1,10 +1,12 @@
 """Video files: their size and rate, and their frames one at a time (abspose.io.video)."""
 
+import threading
+
 import numpy as np
 import pytest
 
 from abspose.errors import AbsPoseError
-from abspose.io.video import iter_frames, video_info
+from abspose.io.video import iter_frames, read_ahead, video_info
 from tests.pipeline.conftest import HEIGHT, WIDTH, write_video
 
 
@@ -40,6 +42,62 @@ def test_a_truncated_video_stops_at_its_last_whole_frame(tmp_path):
     path.write_bytes(data[: len(data) * 2 // 3])
     frames = list(iter_frames(path))
     assert 0 < len(frames) < 20 and all(f.shape == (HEIGHT, WIDTH, 3) for f in frames)
+
+
+def test_frames_read_ahead_are_the_same_frames_in_the_same_order(tmp_path):
+    path = write_video(tmp_path / "clip.avi", 9, fourcc="MJPG")
+    plain, ahead = list(iter_frames(path)), list(iter_frames(path, ahead=4))
+    assert len(ahead) == 9 and all(np.array_equal(a, b) for a, b in zip(plain, ahead, strict=True))
+    assert len(list(iter_frames(path, max_frames=2, ahead=4))) == 2
+    with pytest.raises(AbsPoseError, match="cannot open"):  # raised in the worker, seen by the caller
+        list(iter_frames(tmp_path / "clip.avi.missing", ahead=2))
+
+
+def test_read_ahead_produces_items_while_the_caller_holds_one():
+    made = []
+    enough = threading.Event()
+
+    def items():
+        for k in range(10):
+            made.append(k)
+            if len(made) >= 4:
+                enough.set()
+            yield k
+
+    it = read_ahead(items(), 3)
+    assert next(it) == 0
+    assert enough.wait(5.0)  # items 1-3 were made while item 0 was held, without another next()
+    assert list(it) == list(range(1, 10))
+
+
+def test_read_ahead_raises_where_the_source_failed_and_closes_the_source_early():
+    closed = threading.Event()
+
+    def failing():
+        yield 1
+        yield 2
+        raise ValueError("bad frame")
+
+    it = read_ahead(failing(), 2)
+    assert next(it) == 1 and next(it) == 2
+    with pytest.raises(ValueError, match="bad frame"):
+        next(it)
+
+    def endless():
+        try:
+            k = 0
+            while True:
+                yield k
+                k += 1
+        finally:
+            closed.set()
+
+    it = read_ahead(endless(), 2)
+    assert [next(it) for _ in range(3)] == [0, 1, 2]
+    it.close()  # type: ignore[attr-defined]
+    assert closed.is_set()
+    with pytest.raises(AbsPoseError, match="depth"):
+        next(read_ahead(iter([1]), 0))
 
 
 def test_a_file_played_live_gives_every_frame_to_a_fast_reader_in_time(tmp_path):

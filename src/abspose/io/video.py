@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from abspose.errors import AbsPoseError
 
-__all__ = ["LiveFrames", "TimedFrame", "VideoInfo", "iter_frames", "open_source", "video_info"]
+__all__ = ["LiveFrames", "TimedFrame", "VideoInfo", "iter_frames", "open_source", "read_ahead", "video_info"]
 
 
 @dataclass(frozen=True)
@@ -60,14 +62,52 @@ def video_info(path: str | Path) -> VideoInfo:
     return info
 
 
-def iter_frames(path: str | Path, max_frames: int | None = None) -> Iterator[NDArray[np.uint8]]:
+_T = TypeVar("_T")
+_END = object()
+
+
+def read_ahead(items: Iterator[_T], depth: int) -> Iterator[_T]:
+    """``items`` in order, with up to ``depth`` of them produced ahead on one worker thread.
+
+    For a video, decoding (OpenCV releases the GIL) then overlaps with the work on the frame
+    before. An exception raised by ``items`` comes out where its item would have. Closing
+    this iterator early stops the worker and closes ``items``.
+    """
+    if depth < 1:
+        raise AbsPoseError(f"read-ahead depth: expected >= 1 items, got {depth}")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="abspose-read-ahead")
+    # one worker: the calls to next() run one after the other, never at once
+    pending: deque[Future[Any]] = deque(pool.submit(next, items, _END) for _ in range(depth))
+    try:
+        while True:
+            item = pending.popleft().result()
+            if item is _END:
+                return
+            pending.append(pool.submit(next, items, _END))
+            yield item
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
+
+
+def iter_frames(
+    path: str | Path, max_frames: int | None = None, *, ahead: int = 0
+) -> Iterator[NDArray[np.uint8]]:
     """Decode a video frame by frame as ``(H, W, 3)`` uint8 RGB (constant memory). A video
     that ends early (truncated file) stops at its last whole frame; one with no decodable
-    frame raises :class:`AbsPoseError`."""
-    import cv2
-
+    frame raises :class:`AbsPoseError`. ``ahead`` > 0 decodes that many frames ahead on a
+    thread (:func:`read_ahead`), while the caller works on the current one."""
     if max_frames is not None and max_frames < 1:
         raise AbsPoseError(f"max_frames: expected >= 1 frames (or None: all), got {max_frames}")
+    frames = _decode(path, max_frames)
+    return read_ahead(frames, ahead) if ahead > 0 else frames
+
+
+def _decode(path: str | Path, max_frames: int | None) -> Iterator[NDArray[np.uint8]]:
+    import cv2
+
     cap = cv2.VideoCapture(str(path))
     try:
         if not cap.isOpened():

@@ -404,7 +404,10 @@ def track_video(
     frames: Iterator[TimedFrame] = (
         iter(path)
         if isinstance(path, LiveFrames)
-        else (TimedFrame(k, k / info.fps, image) for k, image in enumerate(iter_frames(path, max_frames)))
+        else (
+            TimedFrame(k, k / info.fps, image)
+            for k, image in enumerate(iter_frames(path, max_frames, ahead=4))
+        )
     )
 
     def tracked() -> Iterator[PeopleInFrame]:  # each frame lifted on its own, with track ids
