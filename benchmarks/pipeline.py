@@ -1,10 +1,16 @@
-"""Frames per second of each stage of ``abspose video`` on a real video.
+"""Frames per second of each stage of ``abspose video`` on a real video, and of the whole loop.
 
-Usage: ``python benchmarks/pipeline.py [VIDEO] [--frames N] [--json OUT]`` (default: the
-shared Sports2D demo, 1768x994, else the shipped 884x496 clip). Stages, timed separately on the
-same frames: decode (OpenCV), detect + 2D (MediaPipe over tiles and tracking regions), lift
+Usage: ``python benchmarks/pipeline.py [VIDEO] [--frames N] [--json OUT] [--recall]`` (default:
+the shared Sports2D demo, 1768x994, else the shipped 884x496 clip). Stages, timed separately on
+the same frames: decode (OpenCV), detect + 2D (MediaPipe over tiles and tracking regions), lift
 (the shipped lifter through ``abspose.lift``, all people of a frame in one batch), track,
 write (JSON record) and overlay (drawing + MP4 encoding).
+
+``--recall`` instead runs the whole loop (``track_video`` with the video's defaults and a JSON
+record, as ``abspose video --json``) under several ways of searching for people, and reports
+frames/s and recall: the share of the people found by the reference (every frame searched
+whole, each region as a still image) that each way also finds in the same frame (a box whose
+centre lies within half the reference box's diagonal).
 """
 
 import argparse
@@ -31,7 +37,13 @@ def main() -> None:
     parser.add_argument("video", nargs="?", default=str(shared if shared.is_file() else sample_video_path()))
     parser.add_argument("--frames", type=int, default=90)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--recall", action="store_true", help="frames/s and recall of the ways to search")
     args = parser.parse_args()
+    if args.recall:
+        rows = recall_table(args.video, args.frames)
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=1))
+        return
     info = video_info(args.video)
     camera = resolve_intrinsics(info.width, info.height)
     model = default_lifter()
@@ -86,6 +98,67 @@ def main() -> None:
             "lift_batch2_ms": lift_only * 1000,
         }
         Path(args.json).write_text(json.dumps(result, indent=1))
+
+
+#: (search_every, follow_regions, read-ahead frames): the reference first.
+SEARCHES = (
+    (1, False, 0),
+    (1, False, 4),
+    (1, True, 4),
+    (2, True, 4),
+    (3, True, 4),
+    (5, True, 4),
+    (5, False, 0),
+)
+
+
+def _run_loop(video: str, frames: int, every: int, follow: bool, ahead: int):  # type: ignore[no-untyped-def]
+    from abspose.estimator2d.mediapipe import MediaPipeConfig
+    from abspose.pipeline import track_video
+
+    boxes = []
+    with tempfile.TemporaryDirectory() as tmp, MediaPipeBackend(MediaPipeConfig(follow_regions=follow)) as be:
+        writer = FrameWriter(Path(tmp) / "r.json", video, be.layout, fps=video_info(video).fps)
+        start = time.perf_counter()
+        for frame in track_video(video, be, max_frames=frames, search_every=every, read_ahead=ahead):
+            writer.write(frame)
+            boxes.append(frame.poses2d.boxes_px)
+        frames_s = len(boxes) / (time.perf_counter() - start)
+        writer.close()
+    return boxes, frames_s
+
+
+def _recall(ref: list, got: list) -> float:  # type: ignore[type-arg]
+    found = total = 0
+    for r, g in zip(ref, got, strict=True):
+        total += len(r)
+        if not len(r) or not len(g):
+            continue
+        c_r, c_g = (r[:, :2] + r[:, 2:]) / 2, (g[:, :2] + g[:, 2:]) / 2
+        diag = np.hypot(r[:, 2] - r[:, 0], r[:, 3] - r[:, 1])
+        dist = np.linalg.norm(c_r[:, None] - c_g[None], axis=-1)
+        found += int((dist.min(1) < 0.5 * diag).sum())
+    return found / max(total, 1)
+
+
+def recall_table(video: str, frames: int) -> list[dict[str, float]]:
+    ref: list | None = None  # type: ignore[type-arg]
+    rows = []
+    print(
+        f"{video}, {frames} frames; "
+        "search every | follow regions | read ahead | frames/s | people found | recall"
+    )
+    for every, follow, ahead in SEARCHES:
+        boxes, fps = _run_loop(video, frames, every, follow, ahead)
+        ref = boxes if ref is None else ref
+        row = {"search_every": every, "follow_regions": follow, "read_ahead": ahead, "frames_per_s": fps,
+               "people_found": sum(len(b) for b in boxes), "recall": _recall(ref, boxes)}  # fmt: skip
+        rows.append(row)
+        print(
+            f"{every} | {follow} | {ahead} | {fps:.1f} | {row['people_found']} | {100 * row['recall']:.1f}%",
+            flush=True,
+        )
+    return rows
 
 
 def _lift_batch_time(model, repeats: int = 200) -> float:

@@ -128,3 +128,28 @@ def test_tracking_regions_find_a_person_the_tiles_alone_see(mediapipe_backend):
     assert len(again) == len(poses)  # the same people, not duplicated
     moved = np.abs(np.sort(again.boxes_px, axis=0) - np.sort(poses.boxes_px, axis=0)).max()
     assert moved < 20.0
+
+
+def test_followed_regions_find_the_people_the_still_images_find(mediapipe_task):
+    from abspose.data import sample_video_path
+    from abspose.io.video import iter_frames
+
+    frames = list(iter_frames(sample_video_path(), 40))[25:40]  # both people in view
+    with (
+        MediaPipeBackend(MediaPipeConfig(follow_regions=False)) as still,
+        MediaPipeBackend(MediaPipeConfig(follow_regions=True)) as video,
+    ):
+        boxes = still.detect(frames[0]).boxes_px
+        assert len(boxes) == 2
+        for image in frames[1:]:
+            a, b = still.detect_regions(image, boxes), video.detect_regions(image, boxes)
+            assert len(a) == len(b) == 2
+            a, b = a.select(np.argsort(a.boxes_px[:, 0])), b.select(np.argsort(b.boxes_px[:, 0]))
+            size = np.hypot(*(a.boxes_px[:, 2:] - a.boxes_px[:, :2]).T)  # (2,)
+            gap = np.median(np.linalg.norm(a.keypoints_px - b.keypoints_px, axis=-1), axis=1)
+            assert (gap < 0.05 * size).all(), (gap, size)  # the same joints, to a few pixels
+            boxes = a.boxes_px
+        assert len(video._followers) == 2  # one landmarker per person, kept from frame to frame
+        for _ in range(30):  # nobody tracked any more: the followers are closed
+            video.detect_regions(frames[-1], np.zeros((0, 4)))
+        assert video._followers == []

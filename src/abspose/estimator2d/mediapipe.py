@@ -45,6 +45,10 @@ class MediaPipeConfig:
             smaller than about a fifth of the image height (costs more crops).
         tile_overlap: overlap of neighbouring tiles, as a fraction of their side.
         roi_scale: a previous-frame box is searched in a square this many times its long side.
+        follow_regions: :meth:`MediaPipeBackend.detect_regions` runs MediaPipe's video mode, one
+            landmarker per region, which follows its person from the last frame's landmarks
+            and runs the person detector only when it loses them (28 -> 17 ms per region on
+            2 cores); False runs each region as a still image.
     """
 
     task_path: str = ""
@@ -54,6 +58,7 @@ class MediaPipeConfig:
     tile_scales: tuple[float, ...] = (1.0,)
     tile_overlap: float = 0.4
     roi_scale: float = 1.5
+    follow_regions: bool = True
 
     def __post_init__(self) -> None:
         if not self.tile_scales or not all(0.1 <= s <= 1.0 for s in self.tile_scales):
@@ -115,6 +120,48 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(devnull)
 
 
+@dataclass
+class _Follower:
+    """A video-mode landmarker following one region: the box it last found [px], and when."""
+
+    landmarker: Any
+    box_px: NDArray[np.float64]
+    last_call: int
+
+
+#: A region continues a follower when its centre lies within this fraction of the larger box's
+#: diagonal from the follower's last box (as the tracker of abspose.pipeline matches boxes).
+_FOLLOW_DISTANCE = 0.5
+#: A follower not given a region for this many calls is closed.
+_FOLLOW_IDLE_CALLS = 30
+
+
+def _match_regions(old: NDArray[np.float64], new: NDArray[np.float64]) -> list[tuple[int, int]]:
+    """``(old index, new index)`` pairs of ``(A, 4)`` and ``(B, 4)`` boxes that are the same region."""
+    from scipy.optimize import linear_sum_assignment
+
+    if not len(old) or not len(new):
+        return []
+    c_old, c_new = (old[:, :2] + old[:, 2:]) / 2.0, (new[:, :2] + new[:, 2:]) / 2.0
+    d_old, d_new = (np.hypot(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) for b in (old, new))
+    cost = np.linalg.norm(c_old[:, None] - c_new[None], axis=-1)
+    cost /= np.maximum(np.maximum(d_old[:, None], d_new[None]), 1.0)
+    rows, cols = linear_sum_assignment(cost)
+    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _FOLLOW_DISTANCE]
+
+
+def _merged(found: list[Poses2D], layout: str) -> Poses2D:
+    """The people of several crops as one set, one detection per person."""
+    if not found:
+        return Poses2D.empty(MEDIAPIPE33.num_joints, layout)
+    poses = Poses2D(
+        np.concatenate([p.keypoints_px for p in found]),
+        np.concatenate([p.confidences for p in found]),
+        layout,
+    )
+    return merge_duplicates(poses)
+
+
 class MediaPipeBackend:
     """MediaPipe pose landmarker over tiles and tracking regions; ``layout = "mediapipe33"``.
 
@@ -132,33 +179,49 @@ class MediaPipeBackend:
                 "(it takes the networks from the mediapipe 0.10.21 wheel on PyPI)"
             )
         try:
-            from mediapipe.tasks.python import BaseOptions, vision
+            import mediapipe.tasks.python  # noqa: F401  (fail here, with the fix, when it is absent)
         except ImportError as exc:
             raise AbsPoseError(
                 "MediaPipe is not installed; install the extra: pip install 'abspose[mediapipe]'"
             ) from exc
+        self._path = path
+        with _quiet_stderr():
+            self._landmarker: Any = self._create(video=False)
+        self._quiet_until_found = True  # the first pose found logs a line too
+        self._followers: list[_Follower] = []
+        self._calls = 0  # detect_regions calls: the followers' video timestamps [ms]
+
+    def _create(self, *, video: bool) -> Any:
+        from mediapipe.tasks.python import BaseOptions, vision
+
         options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(path)),
-            running_mode=vision.RunningMode.IMAGE,
-            num_poses=self.config.max_people_per_crop,
+            base_options=BaseOptions(model_asset_path=str(self._path)),
+            running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+            num_poses=1 if video else self.config.max_people_per_crop,
             min_pose_detection_confidence=self.config.min_detection_confidence,
             min_pose_presence_confidence=self.config.min_presence_confidence,
         )
-        with _quiet_stderr():
-            self._landmarker: Any = vision.PoseLandmarker.create_from_options(options)
-        self._quiet_until_found = True  # the first pose found logs a line too
+        return vision.PoseLandmarker.create_from_options(options)
 
-    def _detect_square(self, image: NDArray[np.uint8], x0: int, y0: int, side: int) -> Poses2D:
+    def _detect_square(
+        self, image: NDArray[np.uint8], x0: int, y0: int, side: int, follower: _Follower | None = None
+    ) -> Poses2D:
         import mediapipe as mp
 
         crop = crop_square(image, x0, y0, side)
         image_mp = mp.Image(image_format=mp.ImageFormat.SRGB, data=crop)
+
+        def run() -> Any:
+            if follower is None:
+                return self._landmarker.detect(image_mp).pose_landmarks
+            return follower.landmarker.detect_for_video(image_mp, self._calls).pose_landmarks
+
         if self._quiet_until_found:
             with _quiet_stderr():
-                people = self._landmarker.detect(image_mp).pose_landmarks
+                people = run()
             self._quiet_until_found = not people
         else:
-            people = self._landmarker.detect(image_mp).pose_landmarks
+            people = run()
         if not people:
             return Poses2D.empty(MEDIAPIPE33.num_joints, self.layout)
         xyv = np.array([[(lm.x, lm.y, lm.visibility or 0.0) for lm in person] for person in people])
@@ -178,25 +241,53 @@ class MediaPipeBackend:
         """The people in the ``(R, 4)`` regions only (``x0, y0, x1, y1`` boxes, each searched in a
         square ``roi_scale`` times its long side), without the full-image tiles: the fast path of
         a video between full searches (:func:`abspose.pipeline.track_video`'s ``search_every``)."""
-        return self._detect_squares(check_image(image_rgb), _roi_squares(rois_px, self.config.roi_scale))
+        image = check_image(image_rgb)
+        squares = _roi_squares(rois_px, self.config.roi_scale)
+        if not self.config.follow_regions:
+            return self._detect_squares(image, squares)
+        rois = np.asarray(rois_px, dtype=np.float64).reshape(-1, 4)
+        self._calls += 1
+        followers: list[_Follower | None] = [None] * len(rois)
+        old = np.array([f.box_px for f in self._followers]).reshape(-1, 4)
+        for k, r in _match_regions(old, rois):
+            followers[r] = self._followers[k]
+        found = []
+        for r, square in enumerate(squares):
+            follower = followers[r]
+            if follower is None:
+                with _quiet_stderr():
+                    follower = _Follower(self._create(video=True), rois[r], self._calls)
+                self._followers.append(follower)
+            poses = self._detect_square(image, *square, follower=follower)
+            follower.last_call = self._calls
+            if len(poses):
+                follower.box_px = poses.boxes_px[0]
+            found.append(poses)
+        self._close_idle_followers()
+        return _merged(found, self.layout)
+
+    def _close_idle_followers(self) -> None:
+        keep = []
+        for f in self._followers:
+            if self._calls - f.last_call < _FOLLOW_IDLE_CALLS:
+                keep.append(f)
+            else:
+                with _quiet_stderr():
+                    f.landmarker.close()
+        self._followers = keep
 
     def _detect_squares(self, image: NDArray[np.uint8], squares: list[tuple[int, int, int]]) -> Poses2D:
         """Everyone found in the square crops, one detection per person."""
-        if not squares:
-            return Poses2D(np.zeros((0, 33, 2)), np.zeros((0, 33)), self.layout)
-        found = [self._detect_square(image, *sq) for sq in squares]
-        poses = Poses2D(
-            np.concatenate([p.keypoints_px for p in found]),
-            np.concatenate([p.confidences for p in found]),
-            self.layout,
-        )
-        return merge_duplicates(poses)
+        return _merged([self._detect_square(image, *sq) for sq in squares], self.layout)
 
     def close(self) -> None:
-        if getattr(self, "_landmarker", None) is not None:
-            with _quiet_stderr():
+        with _quiet_stderr():
+            for f in getattr(self, "_followers", []):
+                f.landmarker.close()
+            self._followers = []
+            if getattr(self, "_landmarker", None) is not None:
                 self._landmarker.close()
-            self._landmarker = None
+                self._landmarker = None
 
     def __enter__(self) -> MediaPipeBackend:
         return self

@@ -342,6 +342,7 @@ def track_video(
     search_every: int = 1,
     joint_filter: PoseFilter | OneEuroFilter | None = None,
     temporal_model: Any = None,
+    read_ahead: int = 4,
 ) -> Iterator[PeopleInFrame]:
     """Stream a video's frames as :class:`PeopleInFrame` with stable track ids.
 
@@ -374,6 +375,8 @@ def track_video(
     height in every frame they are in (``scale_source`` ``"stature"``, a narrower interval);
     on a floor without a known camera height, the others standing on it with them take the
     same scale (``"floor+stature"``: one person of known height fixes the scene's scale).
+    ``read_ahead``: frames of a file decoded ahead on a thread while the current one is worked
+    on (:func:`~abspose.io.video.read_ahead`; 0: decode in turn).
     """
 
     info = path.info if isinstance(path, LiveFrames) else video_info(path)
@@ -390,6 +393,8 @@ def track_video(
     }
     if search_every < 1:
         raise AbsPoseError(f"search_every: expected a number of frames >= 1, got {search_every}")
+    if read_ahead < 0:
+        raise AbsPoseError(f"read_ahead: expected a number of frames >= 0 (0: none), got {read_ahead}")
     if temporal_model is not None:
         from abspose.model.temporal import TemporalLifter, load_temporal
 
@@ -406,7 +411,7 @@ def track_video(
         if isinstance(path, LiveFrames)
         else (
             TimedFrame(k, k / info.fps, image)
-            for k, image in enumerate(iter_frames(path, max_frames, ahead=4))
+            for k, image in enumerate(iter_frames(path, max_frames, ahead=read_ahead))
         )
     )
 
