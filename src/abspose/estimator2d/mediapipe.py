@@ -45,10 +45,11 @@ class MediaPipeConfig:
             smaller than about a fifth of the image height (costs more crops).
         tile_overlap: overlap of neighbouring tiles, as a fraction of their side.
         roi_scale: a previous-frame box is searched in a square this many times its long side.
-        follow_regions: :meth:`MediaPipeBackend.detect_regions` runs MediaPipe's video mode, one
+        follow_regions: the regions (``rois_px`` of :meth:`MediaPipeBackend.detect` and
+            :meth:`MediaPipeBackend.detect_regions`) run in MediaPipe's video mode, one
             landmarker per region, which follows its person from the last frame's landmarks
             and runs the person detector only when it loses them (28 -> 17 ms per region on
-            2 cores); False runs each region as a still image.
+            2 cores); False runs each region as a still image. The tiles are still images.
     """
 
     task_path: str = ""
@@ -230,21 +231,26 @@ class MediaPipeBackend:
 
     def detect(self, image_rgb: NDArray[np.uint8], rois_px: NDArray[np.float64] | None = None) -> Poses2D:
         """Every person in an ``(H, W, 3)`` uint8 RGB image; ``rois_px``: ``(R, 4)`` boxes
-        (``x0, y0, x1, y1``) where people were in the previous frame, searched first."""
+        (``x0, y0, x1, y1``) where people were in the previous frame, searched first (followed,
+        as in :meth:`detect_regions`), then the whole image in tiles."""
         image = check_image(image_rgb)
         h, w = image.shape[:2]
-        squares = _roi_squares(rois_px, self.config.roi_scale) if rois_px is not None else []
-        squares += tile_squares(w, h, self.config.tile_scales, self.config.tile_overlap)
-        return self._detect_squares(image, squares)
+        tiles = tile_squares(w, h, self.config.tile_scales, self.config.tile_overlap)
+        found = self._regions(image, rois_px) if rois_px is not None else []
+        return _merged(found + [self._detect_square(image, *sq) for sq in tiles], self.layout)
 
     def detect_regions(self, image_rgb: NDArray[np.uint8], rois_px: NDArray[np.float64]) -> Poses2D:
         """The people in the ``(R, 4)`` regions only (``x0, y0, x1, y1`` boxes, each searched in a
         square ``roi_scale`` times its long side), without the full-image tiles: the fast path of
         a video between full searches (:func:`abspose.pipeline.track_video`'s ``search_every``)."""
-        image = check_image(image_rgb)
+        return _merged(self._regions(check_image(image_rgb), rois_px), self.layout)
+
+    def _regions(self, image: NDArray[np.uint8], rois_px: NDArray[np.float64]) -> list[Poses2D]:
+        """The people found in each region's square: by a follower (``follow_regions``), else
+        as a still image."""
         squares = _roi_squares(rois_px, self.config.roi_scale)
         if not self.config.follow_regions:
-            return self._detect_squares(image, squares)
+            return [self._detect_square(image, *sq) for sq in squares]
         rois = np.asarray(rois_px, dtype=np.float64).reshape(-1, 4)
         self._calls += 1
         followers: list[_Follower | None] = [None] * len(rois)
@@ -264,7 +270,7 @@ class MediaPipeBackend:
                 follower.box_px = poses.boxes_px[0]
             found.append(poses)
         self._close_idle_followers()
-        return _merged(found, self.layout)
+        return found
 
     def _close_idle_followers(self) -> None:
         keep = []
@@ -275,10 +281,6 @@ class MediaPipeBackend:
                 with _quiet_stderr():
                     f.landmarker.close()
         self._followers = keep
-
-    def _detect_squares(self, image: NDArray[np.uint8], squares: list[tuple[int, int, int]]) -> Poses2D:
-        """Everyone found in the square crops, one detection per person."""
-        return _merged([self._detect_square(image, *sq) for sq in squares], self.layout)
 
     def close(self) -> None:
         with _quiet_stderr():
