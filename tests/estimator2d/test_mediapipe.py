@@ -153,3 +153,16 @@ def test_followed_regions_find_the_people_the_still_images_find(mediapipe_task):
         for _ in range(30):  # nobody tracked any more: the followers are closed
             video.detect_regions(frames[-1], np.zeros((0, 4)))
         assert video._followers == []
+
+
+def test_found_people_are_blacked_out_for_the_tiles_and_nothing_else():
+    from abspose.estimator2d import Poses2D
+    from abspose.estimator2d.mediapipe import _masked
+
+    image = np.full((100, 200, 3), 200, np.uint8)
+    person = Poses2D(np.array([[[50.0, 20.0], [90.0, 60.0]]]), np.ones((1, 2)), "h36m17")
+    out = _masked(image, [person, Poses2D.empty(2, "h36m17")], 0.1)
+    assert (out[16:64, 46:94] == 0).all()  # the box (50-90, 20-60) grown by 4 px on each side
+    out[16:64, 46:94] = 200
+    assert (out == 200).all() and (image == 200).all()  # nothing else, and the input untouched
+    assert _masked(image, [person], -1.0) is image and _masked(image, [], 0.1) is image
